@@ -1,0 +1,1 @@
+"""Models of the certification app; its features arrive with their own issue."""

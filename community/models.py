@@ -1,0 +1,1 @@
+"""Models of the community app; its features arrive with their own issue."""

@@ -1,0 +1,28 @@
+"""URLs of a tenant's portal; Wagtail's page tree serves everything not matched before it."""
+
+from django.conf import settings
+from django.urls import include, path
+
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal import feeds
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("portal.accounts.urls")),
+    path("announcements/feed/", feeds.AnnouncementFeed(), name="announcement_feed"),
+    path("courses/", include("courses.urls")),
+    path("certification/", include("certification.urls")),
+    path("community/", include("community.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+urlpatterns += [path("", include(wagtail_urls))]
