@@ -1,8 +1,9 @@
 """Guildhall settings: one module, read from the environment (see docs/deploy.md for every variable).
 
 Development needs nothing set: no ``DATABASE_URL`` starts the embedded PostgreSQL under
-``var/pgdata``, no ``REDIS_URL`` uses a local-memory cache, and ``DEBUG`` defaults to on outside
-production. Production sets ``DEBUG=0`` and must then set ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
+``var/pgdata`` and means a development machine, so ``DEBUG`` defaults to on; no ``REDIS_URL`` uses
+a local-memory cache. Production sets ``DATABASE_URL`` (``DEBUG`` then defaults to off) and must
+set ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 """
 
 import sys
@@ -16,7 +17,8 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 TESTING = "pytest" in sys.modules or env.bool("GUILDHALL_TESTING", default=False)
 
-DEBUG = env.bool("DEBUG", default=False)
+# Tests run as production does, whatever the shell says.
+DEBUG = env.bool("DEBUG", default=not env("DATABASE_URL", default="")) and not TESTING
 if DEBUG or TESTING:
     SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-guildhall-key-do-not-deploy-0123456789")
 else:
@@ -89,6 +91,8 @@ PUBLIC_SCHEMA_URLCONF = "portal.urls_public"
 ROOT_URLCONF = "portal.urls"
 DEFAULT_NOT_FOUND_TENANT_VIEW = "portal.views.unknown_host"
 TENANT_LIMIT_SET_CALLS = True
+# Hosts of the operator's own pages (landing page, Django admin for tenants) on the public schema.
+PLATFORM_DOMAINS = env.list("PLATFORM_DOMAINS", default=["localhost", "127.0.0.1"])
 
 MIDDLEWARE = [
     "django_tenants.middleware.main.TenantMainMiddleware",
@@ -103,7 +107,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "portal.accounts.middleware.StaffMFAMiddleware",
-    "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "portal.middleware.PortalRedirectMiddleware",
 ]
 
 TEMPLATES = [
@@ -206,6 +210,8 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_ADAPTER = "portal.accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "portal.accounts.forms.SignupForm"}  # adds the display name
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell members when their email, password or MFA changes
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "10/m/ip,5/5m/key",
     "login": "30/m/ip",
@@ -278,7 +284,9 @@ if not DEBUG and not TESTING:
     SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Wagtail's live preview shows the page in a same-origin iframe, so DENY would break editing.
 X_FRAME_OPTIONS = "SAMEORIGIN"
+SILENCED_SYSTEM_CHECKS = ["security.W019"]
 
 LOGGING = {
     "version": 1,

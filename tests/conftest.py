@@ -22,7 +22,13 @@ from django.test import Client
 from django_tenants.utils import schema_context
 
 from portal.tenants.models import Domain, Organization
-from portal.tenants.services import pool_refill, portal_create, portal_delete, template_ensure
+from portal.tenants.services import (
+    platform_ensure,
+    pool_refill,
+    portal_create,
+    portal_delete,
+    template_ensure,
+)
 
 PASSWORD = "correct-horse-battery-staple-42"
 
@@ -64,6 +70,7 @@ def _provision(slug: str, name: str, domain: str) -> TenantInfo:
 def django_db_setup(django_db_setup, django_db_blocker):
     """After pytest-django made the test database: the template, a pool, and portals A and B."""
     with django_db_blocker.unblock():
+        platform_ensure()
         template_ensure()
         pool_refill()
         for spec in _SESSION_TENANTS.values():
@@ -85,6 +92,7 @@ def _public_schema_between_tests(request) -> Iterator[None]:
         from django.db import connections
 
         connections["default"].set_schema_to_public()
+        platform_ensure()
         for spec in _SESSION_TENANTS.values():
             schema = spec["slug"].replace("-", "_")
             if not Organization.objects.filter(schema_name=schema).exists():

@@ -79,6 +79,26 @@ def schema_name_for(slug: str) -> str:
     return slug.replace("-", "_")
 
 
+# --- The platform itself -------------------------------------------------------------------
+
+
+def platform_ensure() -> Organization:
+    """The public schema's own Organization and its domains (``settings.PLATFORM_DOMAINS``).
+
+    django-tenants routes a host only through a Domain row: these are the operator's hosts,
+    serving the landing page and the Django admin from the public schema.
+    """
+    connection.set_schema_to_public()
+    platform, _ = Organization.objects.get_or_create(
+        schema_name=get_public_schema_name(), defaults={"slug": "platform", "name": "Guildhall"}
+    )
+    for position, host in enumerate(settings.PLATFORM_DOMAINS):
+        Domain.objects.get_or_create(
+            domain=host, defaults={"tenant": platform, "is_primary": position == 0}
+        )
+    return platform
+
+
 # --- The template schema --------------------------------------------------------------------
 
 

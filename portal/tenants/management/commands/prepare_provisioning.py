@@ -4,14 +4,15 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from portal.tenants.services import pool_refill, template_ensure
+from portal.tenants.services import platform_ensure, pool_refill, template_ensure
 
 
 class Command(BaseCommand):
-    help = "Rebuild the portal template schema when migrations changed and fill the pool of clones."
+    help = "Register the operator's hosts, rebuild the portal template when migrations changed, fill the pool."
 
     def handle(self, *args, **options):
         started = time.monotonic()
+        platform_ensure()
         rebuilt = template_ensure(verbosity=0)
         made = pool_refill()
         self.stdout.write(
