@@ -187,7 +187,9 @@ def stop_server(data_dir: Path) -> bool:
 def main(argv: list[str]) -> int:
     """``python -m portal.embedded_db start|stop|status [DATA_DIR]``."""
     command = argv[1] if len(argv) > 1 else "status"
-    data_dir = Path(argv[2] if len(argv) > 2 else Path(__file__).resolve().parent.parent / "var" / "pgdata")
+    data_dir = Path(
+        argv[2] if len(argv) > 2 else Path(__file__).resolve().parent.parent / "var" / "pgdata"
+    )
     try:
         if command == "start":
             address = ensure_server(data_dir)

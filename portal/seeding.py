@@ -28,13 +28,19 @@ def set_password_url(*, user: User, domain: str) -> str:
     """allauth's password-reset-from-key URL: it lets a new account choose its password."""
     path = reverse(
         "account_reset_password_from_key",
-        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb36": user_pk_to_url_str(user),
+            "key": default_token_generator.make_token(user),
+        },
     )
     return portal_url(domain, path)
 
 
 def seed_new_portal(*, organization, domain: str, admin_email: str) -> str:
-    """Replace Wagtail's placeholder site with the portal's own; return the staff set-password URL."""
+    """Replace Wagtail's placeholder site with the portal's own.
+
+    Returns the staff member's set-password URL.
+    """
     root = Page.get_first_root_node()
     # Wagtail's initial migration made a "Welcome" page and a localhost Site in the template.
     Site.objects.all().delete()
@@ -51,7 +57,11 @@ def seed_new_portal(*, organization, domain: str, admin_email: str) -> str:
                     {
                         "heading": f"Welcome to {organization.name}",
                         "text": "Free courses, certifications and a community of experts.",
-                        "call_to_action": {"label": "Browse courses", "page": None, "url": "/courses/"},
+                        "call_to_action": {
+                            "label": "Browse courses",
+                            "page": None,
+                            "url": "/courses/",
+                        },
                     },
                 ),
                 ("latest_announcements", {"heading": "News", "count": 3}),

@@ -1,4 +1,4 @@
-"""Guildhall settings: one module, read from the environment (see docs/deploy.md for every variable).
+"""Guildhall settings: one module, read from the environment (docs/deploy.md lists every variable).
 
 Development needs nothing set: no ``DATABASE_URL`` starts the embedded PostgreSQL under
 ``var/pgdata`` and means a development machine, so ``DEBUG`` defaults to on; no ``REDIS_URL`` uses
@@ -20,7 +20,9 @@ TESTING = "pytest" in sys.modules or env.bool("GUILDHALL_TESTING", default=False
 # Tests run as production does, whatever the shell says.
 DEBUG = env.bool("DEBUG", default=not env("DATABASE_URL", default="")) and not TESTING
 if DEBUG or TESTING:
-    SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-guildhall-key-do-not-deploy-0123456789")
+    SECRET_KEY = env(
+        "SECRET_KEY", default="dev-only-not-secret-guildhall-key-do-not-deploy-0123456789"
+    )
 else:
     try:
         SECRET_KEY = env("SECRET_KEY")
@@ -28,7 +30,9 @@ else:
         sys.exit("Guildhall: SECRET_KEY must be set when DEBUG is off (see docs/deploy.md).")
 
 # `.localhost` covers every development portal (`demo.localhost`); production lists its domains.
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[".localhost", "localhost", "127.0.0.1", "testserver"])
+ALLOWED_HOSTS = env.list(
+    "ALLOWED_HOSTS", default=[".localhost", "localhost", "127.0.0.1", "testserver"]
+)
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Applications ---------------------------------------------------------------------------

@@ -15,10 +15,10 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-import pytest
 from django.db import connection
 from django.test import Client
 
+import pytest
 from django_tenants.utils import schema_context
 
 from portal.tenants.models import Domain, Organization

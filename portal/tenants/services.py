@@ -162,9 +162,8 @@ def template_ensure(*, verbosity: int = 0) -> bool:
             )
             connection.set_schema_to_public()
             with connection.cursor() as c2:
-                c2.execute(
-                    f"COMMENT ON SCHEMA \"{schema}\" IS 'guildhall-template {migrations_fingerprint()}'"
-                )
+                comment = f"guildhall-template {migrations_fingerprint()}"
+                c2.execute(f"COMMENT ON SCHEMA \"{schema}\" IS '{comment}'")
             logger.info("Built template schema %s in %.1f s", schema, time.monotonic() - started)
             return True
         finally:
@@ -196,7 +195,7 @@ def _pool_schemas(*, current: bool) -> list[str]:
 
 
 def pool_refill(*, size: int = POOL_SIZE) -> int:
-    """Drop stale pool schemas and clone fresh ones until ``size`` are ready; return how many made."""
+    """Drop stale pool schemas, clone fresh ones until ``size`` are ready; return how many."""
     connection.set_schema_to_public()
     template_ensure()
     with connection.cursor() as cursor:
@@ -214,7 +213,7 @@ def pool_refill(*, size: int = POOL_SIZE) -> int:
 
 
 def _take_from_pool(schema: str) -> bool:
-    """Inside the caller's transaction, rename a ready clone to ``schema``; False if none is free."""
+    """In the caller's transaction, rename a ready clone to ``schema``; False if none is free."""
     for candidate in _pool_schemas(current=True):
         with connection.cursor() as cursor:
             # Another creation may be taking the same clone: the lock says who has it.

@@ -1,8 +1,9 @@
-"""A learner opens the demo portal's home page in Chromium, signs in, and axe finds no serious issue."""
+"""A learner opens the demo home page in Chromium and signs in; axe finds no serious issue."""
 
-import pytest
 from django.core.management import call_command
 from django.db import connection
+
+import pytest
 
 from portal.tenants.models import Organization
 from portal.tenants.services import portal_delete

@@ -62,7 +62,9 @@ def test_a_locked_folder_is_reported_with_the_holder(tmp_path):
         fcntl.flock(holder, fcntl.LOCK_EX)
         holder.write("424242")
         holder.flush()
-        with pytest.raises(EmbeddedDatabaseError, match=r"is locked by another process \(pid 424242\)"):
+        with pytest.raises(
+            EmbeddedDatabaseError, match=r"is locked by another process \(pid 424242\)"
+        ):
             ensure_server(folder, lock_timeout=0.3)
 
 

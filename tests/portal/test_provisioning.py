@@ -1,11 +1,11 @@
 """Provisioning a portal: success, bad input that leaves nothing, and deletion."""
 
-import pytest
 from django.db import connection
 
 from wagtail.models import Site
 
-from django_tenants.utils import schema_exists, schema_context
+import pytest
+from django_tenants.utils import schema_context, schema_exists
 
 from portal.accounts.models import User
 from portal.models import BrandSettings, HomePage
@@ -79,7 +79,10 @@ def test_a_failure_midway_leaves_no_schema_and_no_domain(monkeypatch):
 @pytest.mark.parametrize("use_pool", [True, False])
 def test_both_clone_paths_give_the_same_portal(use_pool):
     portal = portal_create(
-        slug="paths", name="Paths", domain="paths.localhost", admin_email="a@paths.test",
+        slug="paths",
+        name="Paths",
+        domain="paths.localhost",
+        admin_email="a@paths.test",
         use_pool=use_pool,
     )
     with schema_context(portal.organization.schema_name):

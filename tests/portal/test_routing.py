@@ -2,10 +2,11 @@
 
 from http import HTTPStatus
 
-import pytest
 from django.test import Client
 
 from wagtail.models import Page
+
+import pytest
 
 from portal.models import HomePage
 

@@ -7,18 +7,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 from django.conf import settings
 from django.core.cache.backends.redis import RedisCache
 from django.db import connection
 
+import pytest
 from django_tenants.utils import schema_context
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "GUILDHALL_TESTING"}}
+    base = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "GUILDHALL_TESTING"}
+    }
     db = settings.DATABASES["default"]
     base.setdefault(
         "DATABASE_URL",
@@ -51,7 +53,10 @@ def test_check_deploy_is_clean_with_production_values():
 def test_production_without_a_secret_key_stops_with_a_clear_message():
     result = _manage("check", DEBUG="0")
     assert result.returncode == 1
-    assert result.stderr.strip() == "Guildhall: SECRET_KEY must be set when DEBUG is off (see docs/deploy.md)."
+    assert (
+        result.stderr.strip()
+        == "Guildhall: SECRET_KEY must be set when DEBUG is off (see docs/deploy.md)."
+    )
 
 
 def test_redis_url_switches_the_cache_to_redis_with_tenant_keys():

@@ -6,7 +6,7 @@ from portal.tenants.services import ProvisioningError, pool_refill, portal_creat
 
 
 class Command(BaseCommand):
-    help = "Create a portal by cloning the template schema, with its site, home page and staff account."
+    help = "Create a portal (cloned from the template) with its site, home page and staff account."
 
     def add_arguments(self, parser):
         parser.add_argument("slug", help="Lower-case letters, digits and hyphens, e.g. acme")

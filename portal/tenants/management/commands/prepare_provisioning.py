@@ -1,4 +1,4 @@
-"""``manage.py prepare_provisioning``: build the template schema if migrations changed, fill the pool."""
+"""``manage.py prepare_provisioning``: rebuild the template if migrations changed, fill the pool."""
 
 import time
 
@@ -8,7 +8,10 @@ from portal.tenants.services import platform_ensure, pool_refill, template_ensur
 
 
 class Command(BaseCommand):
-    help = "Register the operator's hosts, rebuild the portal template when migrations changed, fill the pool."
+    help = (
+        "Register the operator's hosts, rebuild the portal template when migrations changed, "
+        "fill the pool of ready clones."
+    )
 
     def handle(self, *args, **options):
         started = time.monotonic()
