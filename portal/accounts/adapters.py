@@ -1,9 +1,19 @@
-"""allauth customised in one place: emails and TOTP carry the portal's name, not Guildhall's."""
+"""allauth customised in one place: emails and TOTP carry the portal's name, not Guildhall's.
 
+Also where sign-up stores the display name, and where staff are kept from removing their last
+second factor (staff must use MFA; see ``portal.accounts.mfa``).
+"""
+
+from email.utils import formataddr, parseaddr
+
+from django.conf import settings
 from django.db import connection
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
 from allauth.mfa.adapter import DefaultMFAAdapter
+
+from portal.accounts import mfa
 
 
 def portal_name() -> str:
@@ -25,11 +35,39 @@ class AccountAdapter(DefaultAccountAdapter):
     def format_email_subject(self, subject: str) -> str:
         return f"[{portal_name()}] {subject}"
 
+    def get_from_email(self) -> str:
+        """The portal's name as the sender's name, at the platform's sending address."""
+        address = parseaddr(settings.DEFAULT_FROM_EMAIL)[1] or settings.DEFAULT_FROM_EMAIL
+        return formataddr((portal_name(), address))
+
     def send_mail(self, template_prefix, email, context):
-        context = {**context, "portal_name": portal_name()}
+        request = allauth_context.request
+        portal_url = request.build_absolute_uri("/") if request is not None else ""
+        context = {**context, "portal_name": portal_name(), "portal_url": portal_url}
         return super().send_mail(template_prefix, email, context)
+
+    def save_user(self, request, user, form, commit=True):
+        """Sign-up also asks for the name other members see."""
+        user = super().save_user(request, user, form, commit=False)
+        user.display_name = form.cleaned_data.get("display_name", "")
+        if commit:
+            user.save()
+        return user
 
 
 class MFAAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "cannot_delete_authenticator": mfa.ERROR_STAFF_KEEP_MFA,
+    }
+
     def get_totp_issuer(self) -> str:
         return portal_name()
+
+    def _get_site_name(self) -> str:
+        """Passkey prompts name the portal too."""
+        return portal_name()
+
+    def can_delete_authenticator(self, authenticator) -> bool:
+        """Staff may remove a second factor only while another one (not recovery codes) remains."""
+        return mfa.can_remove(authenticator)

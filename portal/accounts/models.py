@@ -10,7 +10,9 @@ from django.db import models
 from django_countries.fields import CountryField
 
 LANGUAGE_CHOICES = sorted(global_settings.LANGUAGES, key=lambda item: item[1])
-TIME_ZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+TIME_ZONE_CHOICES = [
+    (name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())
+]
 
 
 class MemberManager(UserManager):
@@ -52,8 +54,12 @@ class User(AbstractUser):
     display_name = models.CharField(
         max_length=60, blank=True, help_text="The name other members see beside your posts."
     )
-    avatar = models.ImageField(upload_to=avatar_path, blank=True, help_text="A square image works best.")
-    bio = models.TextField(max_length=500, blank=True, help_text="A few words about you (plain text).")
+    avatar = models.ImageField(
+        upload_to=avatar_path, blank=True, help_text="A square image works best."
+    )
+    bio = models.TextField(
+        max_length=500, blank=True, help_text="A few words about you (plain text)."
+    )
     country = CountryField(blank=True)
     languages = ArrayField(
         models.CharField(max_length=10, choices=LANGUAGE_CHOICES),

@@ -1,0 +1,41 @@
+"""What other apps may use from accounts: a member's public profile and the export registry."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from portal.accounts.export import register_exporter
+from portal.accounts.mfa import mfa_required
+from portal.accounts.models import LANGUAGE_CHOICES, User
+
+__all__ = ["PublicProfile", "mfa_required", "public_profile", "register_exporter"]
+
+_LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
+
+
+@dataclass(frozen=True)
+class PublicProfile:
+    """What any member may see about another, beside posts and badges (never the email)."""
+
+    pk: int
+    name: str
+    avatar_url: str
+    bio: str
+    country_code: str
+    country_name: str
+    languages: tuple[str, ...]
+    time_zone: str
+
+
+def public_profile(user: User) -> PublicProfile:
+    """The public face of ``user``; no queries beyond the user row itself."""
+    return PublicProfile(
+        pk=user.pk,
+        name=user.public_name,
+        avatar_url=user.avatar.url if user.avatar else "",
+        bio=user.bio,
+        country_code=str(user.country.code or ""),
+        country_name=str(user.country.name or ""),
+        languages=tuple(str(_LANGUAGE_NAMES.get(code, code)) for code in user.languages),
+        time_zone=user.time_zone,
+    )
