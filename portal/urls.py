@@ -7,7 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import feeds
+from portal import feeds, health
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -18,6 +18,7 @@ urlpatterns = [
     path("courses/", include("courses.urls")),
     path("certification/", include("certification.urls")),
     path("community/", include("community.urls")),
+    path("healthz", health.healthz, name="healthz"),
 ]
 
 if settings.DEBUG:

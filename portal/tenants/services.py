@@ -286,6 +286,8 @@ def portal_create(
             Domain.objects.create(domain=domain, tenant=organization, is_primary=True)
             if migrate:
                 with connection.cursor() as cursor:
+                    # Data migrations leave deferred FK checks that block later ALTER TABLEs.
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                     cursor.execute(f'CREATE SCHEMA "{schema}"')
                 call_command(
                     "migrate_schemas",
