@@ -10,7 +10,7 @@ from django.contrib import admin
 from django.shortcuts import render
 from django.urls import path
 
-from portal import views
+from portal import health, views
 
 
 def public_not_found(request, exception=None):
@@ -23,4 +23,5 @@ handler404 = public_not_found
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]

@@ -61,3 +61,10 @@ def test_a_page_published_in_one_portal_is_not_found_on_another(tenant_a, client
 def test_each_section_answers_on_a_portal_and_not_on_the_bare_host(client_a, path):
     assert client_a.get(path).status_code == HTTPStatus.OK
     assert Client(HTTP_HOST="localhost").get(path).status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize("host", ["localhost", "a.localhost"])
+def test_health_check_answers_on_the_operators_host_and_on_portals(tenant_a, host):
+    response = Client(HTTP_HOST=host).get("/healthz")
+    assert response.status_code == HTTPStatus.OK
+    assert response.text == "ok"
