@@ -1,17 +1,23 @@
-"""StreamField blocks shared by every page type (the base blocks other apps reuse)."""
+"""StreamField blocks shared by every page type (the base blocks other apps reuse).
+
+Each block renders with a template in ``components/blocks/``; the home page adds a hero, a grid
+of feature cards and the latest announcements to the base blocks.
+"""
 
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 
 class ImageBlock(blocks.StructBlock):
-    image = ImageChooserBlock()
+    image = ImageChooserBlock(help_text="Shown up to 1,200 pixels wide.")
     alt_text = blocks.CharBlock(
         required=False,
         max_length=200,
         help_text="Describe the image for people who cannot see it; leave empty if decorative.",
     )
-    caption = blocks.CharBlock(required=False, max_length=250)
+    caption = blocks.CharBlock(
+        required=False, max_length=250, help_text="Shown under the image (optional)."
+    )
 
     class Meta:
         icon = "image"
@@ -20,9 +26,13 @@ class ImageBlock(blocks.StructBlock):
 
 class CalloutBlock(blocks.StructBlock):
     tone = blocks.ChoiceBlock(
-        choices=[("info", "Information"), ("tip", "Tip"), ("warning", "Warning")], default="info"
+        choices=[("info", "Information"), ("tip", "Tip"), ("warning", "Warning")],
+        default="info",
+        help_text="Sets the colour and the label read out by screen readers.",
     )
-    text = blocks.RichTextBlock(features=["bold", "italic", "link", "code"])
+    text = blocks.RichTextBlock(
+        features=["bold", "italic", "link", "code"], help_text="Keep it to a few sentences."
+    )
 
     class Meta:
         icon = "warning"
@@ -33,23 +43,45 @@ class BaseStreamBlock(blocks.StreamBlock):
     """Body content for any page: headings, text, images and callouts."""
 
     heading = blocks.CharBlock(
-        form_classname="title", icon="title", template="components/blocks/heading_block.html"
+        form_classname="title",
+        icon="title",
+        template="components/blocks/heading_block.html",
+        help_text="A section heading (shown as a level-2 heading).",
     )
     paragraph = blocks.RichTextBlock(
-        features=["h3", "h4", "bold", "italic", "link", "ol", "ul", "code", "blockquote"]
+        features=["h3", "h4", "bold", "italic", "link", "ol", "ul", "code", "blockquote"],
+        template="components/blocks/paragraph_block.html",
+        help_text="Text with links and lists.",
     )
     image = ImageBlock()
     callout = CalloutBlock()
 
 
+class LinkValue(blocks.StructValue):
+    """A link's target: the chosen page's URL, else the typed URL."""
+
+    def href(self) -> str:
+        page = self.get("page")
+        if page is not None:
+            return page.url or ""
+        return self.get("url") or ""
+
+
 class LinkBlock(blocks.StructBlock):
-    label = blocks.CharBlock(max_length=60)
-    page = blocks.PageChooserBlock(required=False)
-    url = blocks.URLBlock(required=False, help_text="Used when no page is chosen.")
+    label = blocks.CharBlock(max_length=60, help_text="The link's text, e.g. “Browse courses”.")
+    page = blocks.PageChooserBlock(required=False, help_text="A page of this portal…")
+    url = blocks.CharBlock(
+        required=False,
+        max_length=300,
+        help_text="…or an address, used when no page is chosen (e.g. /courses/ or https://…).",
+    )
+
+    class Meta:
+        value_class = LinkValue
 
     def clean(self, value):
         value = super().clean(value)
-        if not value.get("page") and not value.get("url"):
+        if value.get("label") and not value.get("page") and not value.get("url"):
             raise blocks.StructBlockValidationError(
                 block_errors={"page": "Choose a page or enter a URL."}
             )
@@ -57,9 +89,11 @@ class LinkBlock(blocks.StructBlock):
 
 
 class HeroBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(max_length=120)
-    text = blocks.TextBlock(required=False, max_length=400)
-    call_to_action = LinkBlock(required=False)
+    heading = blocks.CharBlock(max_length=120, help_text="The page's main heading.")
+    text = blocks.TextBlock(
+        required=False, max_length=400, help_text="One or two sentences under the heading."
+    )
+    call_to_action = LinkBlock(required=False, help_text="A prominent button (optional).")
 
     class Meta:
         icon = "pick"
@@ -67,13 +101,15 @@ class HeroBlock(blocks.StructBlock):
 
 
 class FeatureCardBlock(blocks.StructBlock):
-    title = blocks.CharBlock(max_length=80)
-    text = blocks.TextBlock(max_length=300)
-    link = LinkBlock(required=False)
+    title = blocks.CharBlock(max_length=80, help_text="A few words.")
+    text = blocks.TextBlock(max_length=300, help_text="One or two sentences.")
+    link = LinkBlock(required=False, help_text="Makes the whole card a link (optional).")
 
 
 class FeatureGridBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(required=False, max_length=120)
+    heading = blocks.CharBlock(
+        required=False, max_length=120, help_text="Shown above the cards (optional)."
+    )
     cards = blocks.ListBlock(FeatureCardBlock(), min_num=1, max_num=6)
 
     class Meta:
@@ -82,8 +118,10 @@ class FeatureGridBlock(blocks.StructBlock):
 
 
 class LatestAnnouncementsBlock(blocks.StructBlock):
-    heading = blocks.CharBlock(default="News", max_length=120)
-    count = blocks.IntegerBlock(default=3, min_value=1, max_value=10)
+    heading = blocks.CharBlock(default="News", max_length=120, help_text="Shown above the list.")
+    count = blocks.IntegerBlock(
+        default=3, min_value=1, max_value=10, help_text="How many of the newest posts to show."
+    )
 
     class Meta:
         icon = "list-ul"

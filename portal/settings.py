@@ -154,7 +154,8 @@ else:
     }
 DATABASES["default"].update(
     {
-        "ENGINE": "django_tenants.postgresql_backend",
+        # django-tenants' backend with a per-schema ContentType cache (portal/db/base.py).
+        "ENGINE": "portal.db",
         # Persistent connections: 186 vs 850 req/s measured (shared/FIELD-NOTES.md).
         "CONN_MAX_AGE": env.int("CONN_MAX_AGE", default=60),
         "CONN_HEALTH_CHECKS": True,

@@ -1,6 +1,7 @@
 """The site shell's pages: the home page and announcements (news and incident status posts)."""
 
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
@@ -17,7 +18,9 @@ class HomePage(Page):
     """The portal's front page. Editors compose it from sections: hero, cards, text, news."""
 
     intro = models.CharField(
-        max_length=250, blank=True, help_text="One sentence under the page title, for search engines too."
+        max_length=250,
+        blank=True,
+        help_text="One sentence under the page title, for search engines too.",
     )
     body = StreamField(HomeStreamBlock(), blank=True, help_text="The sections of the home page.")
 
@@ -27,6 +30,25 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "home page"
+
+    def route(self, request, path_components):
+        """Route through a section page without loading its own fields (one query fewer).
+
+        Only its place in the tree is needed to reach the page below it; the page that is
+        served is always loaded in full.
+        """
+        if len(path_components) < 2:
+            return super().route(request, path_components)
+        section = self.get_children().filter(slug=path_components[0]).specific(defer=True).first()
+        if section is None:
+            raise Http404
+        section._cached_parent_obj = self
+        return section.route(request, path_components[1:])
+
+    @property
+    def has_hero(self) -> bool:
+        """A hero gives the page its main heading; without one the template shows the title."""
+        return any(block.block_type == "hero" for block in self.body)
 
 
 class AnnouncementIndexPage(Page):
@@ -42,12 +64,27 @@ class AnnouncementIndexPage(Page):
     class Meta:
         verbose_name = "announcements index"
 
+    PER_PAGE = 20
+
     def get_context(self, request, *args, **kwargs):
-        from portal.selectors import announcement_list
+        from portal.selectors import announcement_page
 
         context = super().get_context(request, *args, **kwargs)
-        context["announcements"] = announcement_list(index_page=self)
+        context["announcements"] = announcement_page(
+            index_page=self, number=request.GET.get("page"), per_page=self.PER_PAGE
+        )
         return context
+
+    def route(self, request, path_components):
+        """Fetch a post as an AnnouncementPage in one query (the only child type allowed)."""
+        if not path_components:
+            return super().route(request, path_components)
+        try:
+            post = AnnouncementPage.objects.child_of(self).get(slug=path_components[0])
+        except AnnouncementPage.DoesNotExist:
+            raise Http404 from None
+        post._cached_parent_obj = self  # as Wagtail's own route does: the post links back here
+        return post.route(request, path_components[1:])
 
 
 class AnnouncementPage(Page):
@@ -77,7 +114,9 @@ class AnnouncementPage(Page):
     severity = models.CharField(
         max_length=10, choices=SEVERITY_CHOICES, blank=True, help_text="For incidents only."
     )
-    body = StreamField(BaseStreamBlock(), blank=True)
+    body = StreamField(
+        BaseStreamBlock(), blank=True, help_text="The full post: what happened or what is new."
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -105,9 +144,15 @@ class AnnouncementPage(Page):
         if self.kind == self.KIND_INCIDENT and not self.severity:
             raise ValidationError({"severity": "An incident needs a severity."})
 
+    @property
+    def is_incident(self) -> bool:
+        return self.kind == self.KIND_INCIDENT
+
     def get_context(self, request, *args, **kwargs):
+        from portal.selectors import incident_timeline
+
         context = super().get_context(request, *args, **kwargs)
-        context["timeline"] = list(self.updates.order_by("-posted_at"))
+        context["timeline"] = incident_timeline(page=self)
         return context
 
 
@@ -126,8 +171,14 @@ class IncidentUpdate(Orderable):
     ]
 
     page = ParentalKey(AnnouncementPage, on_delete=models.CASCADE, related_name="updates")
-    posted_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(max_length=20, choices=STATUS_CHOICES)
+    posted_at = models.DateTimeField(
+        default=timezone.now, help_text="When this update was posted; the newest one counts."
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=STATUS_CHOICES,
+        help_text="Resolved removes the site-wide banner.",
+    )
     message = models.TextField(max_length=1000, help_text="What changed, in plain words.")
 
     panels = [FieldPanel("posted_at"), FieldPanel("status"), FieldPanel("message")]

@@ -63,6 +63,9 @@ class BrandSettings(BaseSiteSetting):
         max_length=250, blank=True, help_text="A line in the footer, e.g. your company's address."
     )
 
+    # The header shows the logo on every page: fetch it with the settings row.
+    select_related = ["logo"]
+
     panels = [
         FieldPanel("portal_name"),
         FieldPanel("tagline"),

@@ -153,6 +153,7 @@ def template_ensure(*, verbosity: int = 0) -> bool:
             started = time.monotonic()
             cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
             cursor.execute(f'CREATE SCHEMA "{schema}"')
+            connection.forget_schema(schema)
             call_command(
                 "migrate_schemas",
                 tenant=True,
@@ -340,6 +341,7 @@ def portal_delete(*, slug: str) -> None:
             # Deferred foreign-key checks pending on the schema's tables would block the DROP.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+    connection.forget_schema(schema)
     media = Path(settings.MEDIA_ROOT) / schema
     if media.is_dir():
         shutil.rmtree(media)

@@ -43,4 +43,4 @@ def test_learner_opens_demo_home_signs_in_and_pages_pass_axe(demo_portal, live_s
 
     # Keyboard: the first Tab reaches the skip link, which moves focus to the main content.
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to main content"

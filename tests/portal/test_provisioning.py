@@ -117,3 +117,35 @@ def _schemas() -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT nspname FROM pg_namespace")
         return {row[0] for row in cursor.fetchall()}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_creations_racing_for_one_slug_make_one_portal():
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def create(domain: str) -> None:
+        barrier.wait()
+        try:
+            portal_create(slug="race", name="Race", domain=domain, admin_email="a@race.test")
+            outcomes.append("created")
+        except ProvisioningError as exc:
+            outcomes.append(str(exc))
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=create, args=(f"race{i}.localhost",)) for i in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert sorted(outcomes) == ["A portal with the slug 'race' already exists.", "created"]
+        assert Organization.objects.filter(slug="race").count() == 1
+        assert Domain.objects.filter(domain__startswith="race").count() == 1
+    finally:
+        portal_delete(slug="race")

@@ -1,0 +1,1 @@
+"""Guildhall's database backend: django-tenants' PostgreSQL backend with a per-schema cache."""

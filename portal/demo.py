@@ -1,0 +1,281 @@
+"""The demo portal (``python manage.py seed_demo``): one place, one function per area.
+
+Every step is idempotent: it looks for what it would make and leaves existing data alone, so
+running the command twice changes nothing. Later features add their own step (courses, exams,
+community questions) by appending a function to ``SEED_STEPS``; each step runs inside the demo
+portal's schema and returns lines to print.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from wagtail.models import Site
+
+from allauth.account.models import EmailAddress
+from django_tenants.utils import schema_context
+
+from portal.accounts.models import User
+from portal.models import AnnouncementIndexPage, AnnouncementPage, HomePage, IncidentUpdate
+from portal.seeding import portal_url
+from portal.tenants.models import Organization
+from portal.tenants.services import portal_create
+
+SLUG = "demo"
+NAME = "Northwind Cloud Academy"
+DOMAIN = "demo.localhost"
+STAFF_EMAIL = "staff@demo.localhost"
+STAFF_PASSWORD = "demo-staff-password"  # noqa: S105 - a documented demo login
+LEARNER_PASSWORD = "demo-learner-password"  # noqa: S105 - a documented demo login
+ACCENT = "#0f5f8c"
+TAGLINE = "Learn the platform, prove your skills, and get answers from people who use it."
+
+LEARNERS = [
+    {
+        "email": "learner1@demo.localhost",
+        "display_name": "Amara Okafor",
+        "country": "NG",
+        "languages": ["en", "yo"],
+        "time_zone": "Africa/Lagos",
+        "bio": "Platform engineer. Automates everything twice.",
+    },
+    {
+        "email": "learner2@demo.localhost",
+        "display_name": "Lukas Brenner",
+        "country": "DE",
+        "languages": ["de", "en"],
+        "time_zone": "Europe/Berlin",
+        "bio": "Data engineer learning the streaming APIs.",
+    },
+    {
+        "email": "learner3@demo.localhost",
+        "display_name": "Mei Tanaka",
+        "country": "JP",
+        "languages": ["ja", "en"],
+        "time_zone": "Asia/Tokyo",
+        "bio": "Solutions architect; happy to help with networking questions.",
+    },
+]
+
+
+@dataclass
+class SeedContext:
+    """What the steps share: the portal's organization, domain and the lines to print."""
+
+    organization: Organization
+    domain: str
+    created: bool
+    lines: list[str] = field(default_factory=list)
+
+    def url(self, path: str = "/") -> str:
+        return portal_url(self.domain, path)
+
+
+SeedStep = Callable[[SeedContext], None]
+
+
+# --- Portal --------------------------------------------------------------------------------
+
+
+def ensure_portal() -> SeedContext:
+    """The demo Organization, created through ``portal_create`` when missing."""
+    connection.set_schema_to_public()
+    organization = Organization.objects.filter(slug=SLUG).first()
+    if organization is not None:
+        domain = organization.domains.filter(is_primary=True).values_list("domain", flat=True)
+        return SeedContext(
+            organization=organization, domain=domain.first() or DOMAIN, created=False
+        )
+    portal = portal_create(slug=SLUG, name=NAME, domain=DOMAIN, admin_email=STAFF_EMAIL)
+    return SeedContext(organization=portal.organization, domain=portal.domain, created=True)
+
+
+# --- Steps ---------------------------------------------------------------------------------
+
+
+def seed_site(ctx: SeedContext) -> None:
+    """Brand (accent, tagline) and the home page's sections, unless staff changed them already."""
+    site = Site.objects.get(is_default_site=True)
+    from portal.models import BrandSettings
+
+    brand = BrandSettings.for_site(site)
+    if not brand.tagline:
+        brand.tagline = TAGLINE
+        brand.accent_colour = ACCENT
+        brand.footer_text = "Northwind Cloud, 1 Harbour Street, Portsmouth · Demo data only"
+        brand.full_clean()
+        brand.save()
+    home = HomePage.objects.get(pk=site.root_page_id)
+    if any(block.block_type == "features" for block in home.body):
+        return  # already seeded, or edited by staff: leave it
+    home.intro = TAGLINE
+    home.body = [
+        (
+            "hero",
+            {
+                "heading": "Become a Northwind Cloud expert",
+                "text": (
+                    "Free, self-paced courses from the people who build the platform, "
+                    "certifications your employer can verify, and a community that answers."
+                ),
+                "call_to_action": {"label": "Start learning", "page": None, "url": "/courses/"},
+            },
+        ),
+        (
+            "features",
+            {
+                "heading": "Everything you need to get productive",
+                "cards": [
+                    {
+                        "title": "Courses",
+                        "text": "Short video lessons, hands-on labs and quizzes, from first "
+                        "deployment to production tuning.",
+                        "link": {"label": "Browse courses", "page": None, "url": "/courses/"},
+                    },
+                    {
+                        "title": "Certification",
+                        "text": "Timed exams that award Open Badges: shareable, and verifiable by "
+                        "anyone.",
+                        "link": {
+                            "label": "See certifications",
+                            "page": None,
+                            "url": "/certification/",
+                        },
+                    },
+                    {
+                        "title": "Community",
+                        "text": "Ask questions, share what you learned, and get answers from "
+                        "certified experts.",
+                        "link": {
+                            "label": "Visit the community",
+                            "page": None,
+                            "url": "/community/",
+                        },
+                    },
+                ],
+            },
+        ),
+        ("latest_announcements", {"heading": "News and status", "count": 3}),
+        (
+            "callout",
+            {
+                "tone": "tip",
+                "text": "<p>New here? Create a free account to track your progress and "
+                "earn badges.</p>",
+            },
+        ),
+    ]
+    home.save_revision().publish()
+    ctx.lines.append("Home page sections and brand set.")
+
+
+def seed_members(ctx: SeedContext) -> None:
+    """The staff account's demo password and three verified learners."""
+    staff = User.objects.filter(email=STAFF_EMAIL).first()
+    if staff is not None and not staff.check_password(STAFF_PASSWORD):
+        staff.set_password(STAFF_PASSWORD)
+        staff.save(update_fields=["password"])
+        ctx.lines.append("Staff password set.")
+    for spec in LEARNERS:
+        fields = {key: value for key, value in spec.items() if key != "email"}
+        if User.objects.filter(email=spec["email"]).exists():
+            continue
+        user = User.objects.create_user(email=spec["email"], password=LEARNER_PASSWORD, **fields)
+        EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=True)
+        ctx.lines.append(f"Learner {user.email} created.")
+
+
+def seed_announcements(ctx: SeedContext) -> None:
+    """Two news posts and one resolved incident with its timeline."""
+    index = AnnouncementIndexPage.objects.first()
+    if index is None:
+        return
+    now = timezone.now().replace(second=0, microsecond=0)
+    posts = [
+        AnnouncementPage(
+            title="Welcome to the Northwind Cloud Academy",
+            slug="welcome",
+            summary="Our new home for training, certification and community is open.",
+            published_at=now - timedelta(days=12),
+            body=[
+                (
+                    "paragraph",
+                    "<p>Everything we used to spread over three sites now lives here: courses, "
+                    "exams and the community forum, with one account.</p>",
+                )
+            ],
+        ),
+        AnnouncementPage(
+            title="New course: Observability fundamentals",
+            slug="new-course-observability",
+            summary="Metrics, logs and traces in six short lessons, with a hands-on lab.",
+            published_at=now - timedelta(days=5),
+            body=[
+                (
+                    "paragraph",
+                    "<p>Learn to instrument a service, build a dashboard and set alerts that "
+                    "wake the right person. About two hours in total.</p>",
+                )
+            ],
+        ),
+    ]
+    started = now - timedelta(days=2, hours=3)
+    incident = AnnouncementPage(
+        title="Lab environments slow to start",
+        slug="incident-lab-environments-slow",
+        kind=AnnouncementPage.KIND_INCIDENT,
+        severity="major",
+        summary="Hands-on lab environments took up to ten minutes to start.",
+        published_at=started,
+    )
+    incident.updates = [
+        IncidentUpdate(
+            posted_at=started,
+            status=IncidentUpdate.STATUS_INVESTIGATING,
+            message="Some learners report that lab environments take several minutes to start. "
+            "We are investigating.",
+        ),
+        IncidentUpdate(
+            posted_at=started + timedelta(minutes=40),
+            status=IncidentUpdate.STATUS_IDENTIFIED,
+            message="A capacity limit in one region is delaying new environments. We are "
+            "adding capacity.",
+        ),
+        IncidentUpdate(
+            posted_at=started + timedelta(hours=1, minutes=25),
+            status=IncidentUpdate.STATUS_MONITORING,
+            message="New capacity is online and start times are back to normal. We are monitoring.",
+        ),
+        IncidentUpdate(
+            posted_at=started + timedelta(hours=2, minutes=10),
+            status=IncidentUpdate.STATUS_RESOLVED,
+            message="Start times have stayed normal for 45 minutes. This incident is resolved.",
+        ),
+    ]
+    posts.append(incident)
+    existing = set(index.get_children().values_list("slug", flat=True))
+    for post in posts:
+        if post.slug in existing:
+            continue
+        index.add_child(instance=post)
+        post.save_revision().publish()
+        ctx.lines.append(f"Announcement “{post.title}” published.")
+
+
+SEED_STEPS: list[SeedStep] = [seed_site, seed_members, seed_announcements]
+
+
+def seed(*, steps: list[SeedStep] | None = None) -> SeedContext:
+    """Ensure the demo portal exists, then run every step inside its schema, each atomically."""
+    ctx = ensure_portal()
+    with schema_context(ctx.organization.schema_name):
+        for step in steps or SEED_STEPS:
+            with transaction.atomic():
+                step(ctx)
+    connection.set_schema_to_public()
+    return ctx
