@@ -29,12 +29,16 @@ def test_learner_opens_demo_home_signs_in_and_pages_pass_axe(demo_portal, live_s
     assert page.get_by_role("navigation").first.is_visible()
     assert axe_violations(page) == []
 
+    page.goto(f"{base}/accounts/signup/")
+    assert axe_violations(page) == []
+    page.goto(f"{base}/")
+
     page.get_by_role("link", name="Sign in").first.click()
     page.wait_for_url(f"{base}/accounts/login/**")
     assert axe_violations(page) == []
     page.get_by_label("Email").fill("learner1@demo.localhost")
     page.get_by_label("Password").fill("demo-learner-password")
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign in", exact=True).click()
 
     page.wait_for_url(f"{base}/")
     # Signed in: the account menu names the learner and offers to sign out.
