@@ -4,5 +4,5 @@ from django.shortcuts import render
 
 
 def index(request):
-    """The certification section's landing page; its content arrives with the certification issue."""
+    """The certification landing page; its content arrives with the certification issue."""
     return render(request, "certification/index.html")

@@ -2,9 +2,9 @@
 
 import io
 
-import pytest
 from django.core.management import CommandError, call_command
 
+import pytest
 from django_tenants.utils import schema_exists
 
 from portal.tenants.models import Organization
