@@ -6,10 +6,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
-# synchronous and sequential, so Django's guard against async use does not apply to them.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -24,6 +20,10 @@ def browser():
         pytest.fail("Chromium is missing: `make test` installs it (apt-get install chromium).")
     if not AXE.exists():
         pytest.fail("axe-core is missing: `make test` installs it (npm ci).")
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
+    # synchronous and sequential, so Django's guard against async use does not apply to them.
+    # Set only while the browser runs, so that no other test (or subprocess) inherits it.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
@@ -38,6 +38,7 @@ def browser():
         )
         yield browser
         browser.close()
+    os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture

@@ -17,10 +17,12 @@ from django_tenants.utils import schema_context
 ROOT = Path(__file__).resolve().parents[2]
 
 
+# Variables of the test run that a production process would not have.
+_TEST_ONLY_ENV = {"DEBUG", "SECRET_KEY", "GUILDHALL_TESTING", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+
+
 def _manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {
-        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "GUILDHALL_TESTING"}
-    }
+    base = {k: v for k, v in os.environ.items() if k not in _TEST_ONLY_ENV}
     db = settings.DATABASES["default"]
     base.setdefault(
         "DATABASE_URL",
