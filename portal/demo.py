@@ -267,7 +267,124 @@ def seed_announcements(ctx: SeedContext) -> None:
         ctx.lines.append(f"Announcement “{post.title}” published.")
 
 
-SEED_STEPS: list[SeedStep] = [seed_site, seed_members, seed_announcements]
+COURSES = [
+    {
+        "title": "Getting started with Northwind Cloud",
+        "slug": "getting-started",
+        "summary": "Create an account, deploy your first service and find your way around.",
+        "level": "beginner",
+        "estimated_minutes": 45,
+        "instructor": "Dana Whitfield",
+        "outcomes": "Deploy a service from the console\nRead its logs\nInvite a teammate",
+        "tags": ["basics", "deployment"],
+        "lessons": [
+            ("Welcome", "Start here", False),
+            ("Your first deployment", "Start here", True),
+            ("Reading logs", "Day two", False),
+            ("Working as a team", "Day two", False),
+        ],
+    },
+    {
+        "title": "Observability fundamentals",
+        "slug": "observability-fundamentals",
+        "summary": "Metrics, logs and traces: instrument a service and set alerts that matter.",
+        "level": "intermediate",
+        "estimated_minutes": 120,
+        "instructor": "Ravi Menon",
+        "outcomes": "Instrument a service\nBuild a dashboard\nWrite an alert",
+        "tags": ["observability"],
+        "lessons": [
+            ("Why observability", "", False),
+            ("Metrics that matter", "", True),
+            ("Structured logs", "", False),
+            ("Tracing a request", "", False),
+        ],
+    },
+    {
+        "title": "Production networking",
+        "slug": "production-networking",
+        "summary": "Private networks, load balancers and zero-downtime deploys.",
+        "level": "advanced",
+        "estimated_minutes": 90,
+        "instructor": "Mei Tanaka",
+        "outcomes": "Design a private network\nConfigure a load balancer\nShip without downtime",
+        "tags": ["networking", "deployment"],
+        "lessons": [
+            ("Private networks", "", False),
+            ("Load balancers", "", True),
+            ("Zero-downtime deploys", "", False),
+            ("Review", "", False),
+        ],
+    },
+]
+
+
+def _lesson_body(title: str, video: bool) -> list:
+    body: list = []
+    if video:  # the video file and captions are uploaded by staff later
+        body.append(("video", {"title": title, "document": None, "url": "", "captions": []}))
+    body += [
+        ("paragraph", f"<p>In this lesson, <b>{title.lower()}</b>, step by step.</p>"),
+        (
+            "code",
+            {"language": "bash", "code": "northwind deploy --service hello", "caption": ""},
+        ),
+        ("callout", {"tone": "tip", "text": "<p>Try it in the free sandbox project.</p>"}),
+        (
+            "knowledge_check",
+            {
+                "question": "Where do you start a deployment?",
+                "choices": [
+                    {
+                        "text": "The console or the CLI",
+                        "correct": True,
+                        "explanation": "Both work.",
+                    },
+                    {"text": "By email", "correct": False, "explanation": "No, use the console."},
+                ],
+            },
+        ),
+    ]
+    return body
+
+
+def seed_courses(ctx: SeedContext) -> None:
+    """The catalog at /courses/ with three courses of four lessons each (the first a preview)."""
+    from courses.models import CourseIndexPage, CoursePage, LessonPage
+
+    home = HomePage.objects.get(pk=Site.objects.get(is_default_site=True).root_page_id)
+    catalog = CourseIndexPage.objects.first()
+    if catalog is None:
+        catalog = CourseIndexPage(
+            title="Courses",
+            slug="courses",
+            intro="Free, self-paced courses with video and quizzes.",
+        )
+        home.add_child(instance=catalog)
+        catalog.save_revision().publish()
+        ctx.lines.append("Course catalog published at /courses/.")
+    existing = set(CoursePage.objects.values_list("slug", flat=True))
+    for spec in COURSES:
+        if spec["slug"] in existing:
+            continue
+        fields = {key: value for key, value in spec.items() if key not in ("tags", "lessons")}
+        course = CoursePage(**fields)
+        catalog.add_child(instance=course)
+        course.tags.add(*spec["tags"])
+        course.save_revision().publish()
+        for number, (title, section, video) in enumerate(spec["lessons"]):
+            lesson = LessonPage(
+                title=title,
+                section=section,
+                is_preview=number == 0,
+                body=_lesson_body(title, video),
+            )
+            course.add_child(instance=lesson)
+            lesson.save_revision().publish()
+        ctx.lines.append(f"Course “{course.title}” published with {len(spec['lessons'])} lessons.")
+
+
+SEED_STEPS: list[SeedStep] = [seed_site, seed_members, seed_announcements, seed_courses]
 
 
 def seed(*, steps: list[SeedStep] | None = None) -> SeedContext:

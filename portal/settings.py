@@ -271,7 +271,11 @@ WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://localhost:8
 WAGTAILADMIN_LOGIN_URL = "account_login"
 WAGTAIL_FRONTEND_LOGIN_URL = "account_login"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
+# Video lessons take an uploaded video (mp4, webm) and WebVTT caption files as documents.
+WAGTAILDOCS_EXTENSIONS = [
+    *["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"],
+    *["mp4", "webm", "vtt"],
+]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILIMAGES_RENDITION_STORAGE = "default"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

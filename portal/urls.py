@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("portal.accounts.urls")),
     path("announcements/feed/", feeds.AnnouncementFeed(), name="announcement_feed"),
-    path("courses/", include("courses.urls")),
+    path("", include("courses.urls")),
     path("certification/", include("certification.urls")),
     path("community/", include("community.urls")),
     path("healthz", health.healthz, name="healthz"),

@@ -1,0 +1,45 @@
+"""Course pages for tests; call inside a portal's schema (``with tenant.activate():``)."""
+
+from django.utils.text import slugify
+
+from courses.models import CourseIndexPage, CoursePage, LessonPage
+from portal.models import HomePage
+
+VIDEO = {
+    "title": "Intro video",
+    "document": None,
+    "url": "https://video.example/v.mp4",
+    "captions": [],
+}
+
+
+def course_index() -> CourseIndexPage:
+    """The portal's catalog at /courses/, made on first use."""
+    existing = CourseIndexPage.objects.first()
+    if existing is not None:
+        return existing
+    index = CourseIndexPage(title="Courses", slug="courses", intro="Learn at your pace.")
+    HomePage.objects.get().add_child(instance=index)
+    return index
+
+
+def make_lesson(course: CoursePage, *, title: str, video: bool = False, **fields) -> LessonPage:
+    """A live lesson at the end of ``course``: text, or a video when ``video=True``."""
+    body = [("paragraph", f"<p>Body of {title}.</p>")]
+    if video:
+        body.insert(0, ("video", VIDEO))
+    lesson = LessonPage(title=title, slug=slugify(title), body=body, **fields)
+    course.add_child(instance=lesson)
+    return lesson
+
+
+def make_course(
+    *, title: str = "Course", lessons: int = 3, video: bool = False, **fields
+) -> CoursePage:
+    """A live course in the catalog with ``lessons`` lessons, the first a free preview."""
+    fields.setdefault("summary", f"Summary of {title}.")
+    course = CoursePage(title=title, slug=slugify(title), **fields)
+    course_index().add_child(instance=course)
+    for number in range(1, lessons + 1):
+        make_lesson(course, title=f"{title} lesson {number}", video=video, is_preview=number == 1)
+    return course
