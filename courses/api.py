@@ -1,6 +1,10 @@
-"""What other apps may ask the courses app (certification reads completion as a prerequisite)."""
+"""What other apps may ask the courses app (certification reads completion as a prerequisite;
+the portal's home page shows where a member left off)."""
 
 from courses.models import Enrollment
+from courses.selectors import dashboard_for
+
+CONTINUE_LEARNING_LIMIT = 3
 
 
 def has_completed(*, member, course_id: int) -> bool:
@@ -8,3 +12,13 @@ def has_completed(*, member, course_id: int) -> bool:
     return Enrollment.objects.filter(
         member=member, course_id=course_id, completed_at__isnull=False
     ).exists()
+
+
+def continue_learning(*, member, limit: int = CONTINUE_LEARNING_LIMIT) -> list[Enrollment]:
+    """The member's unfinished courses, most recently used first, each with ``progress``.
+
+    One query for a signed-in member; none for an anonymous visitor (an empty list).
+    """
+    if member is None or not member.is_authenticated:
+        return []
+    return dashboard_for(member=member, limit=limit, unfinished=True)

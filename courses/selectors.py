@@ -9,11 +9,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, F, Func, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce, JSONObject, Left
+from django.db.models import (
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, JSONObject, Left, Length
 from django.db.models.lookups import StartsWith
 
 from wagtail.models import Page, PageViewRestriction
+
+from taggit.models import Tag
 
 from courses.models import (
     CourseIndexPage,
@@ -22,6 +35,7 @@ from courses.models import (
     Enrollment,
     LessonPage,
     LessonProgress,
+    LiveSessionPage,
 )
 
 
@@ -77,11 +91,73 @@ def _attach_progress(rows: list) -> list:
     return rows
 
 
-def catalog_list(*, index_page: CourseIndexPage, member=None) -> list[CoursePage]:
-    """Live courses of a catalog in tree order, each with ``progress`` and ``is_enrolled``.
+SEARCH_HITS_LIMIT = 200
 
-    Three queries: the courses with their counts, their tags, their cover renditions.
+
+def _search_matches(*, index_page: CourseIndexPage, q: str) -> Q:
+    """Courses whose own fields or whose lessons' text match ``q``: one search query.
+
+    It searches every page below the catalog (courses, lessons) and maps each hit to the
+    course it belongs to by path, so a course is found by a lesson edited after the course
+    was last indexed.
     """
+    hits = (
+        Page.objects.live()
+        .descendant_of(index_page)
+        .search(q, operator="and", order_by_relevance=False)[:SEARCH_HITS_LIMIT]
+    )
+    course_path_length = (index_page.depth + 1) * Page.steplen
+    # Tags are saved after the page (and its indexing), so match a topic's name directly too.
+    topic = CourseTag.objects.filter(content_object=OuterRef("pk"), tag__name__iexact=q)
+    return Q(path__in={page.path[:course_path_length] for page in hits}) | Q(Exists(topic))
+
+
+def _has_format(kind: str) -> Exists:
+    """A course with a live video lesson ("video"), or a live session of that kind as a child."""
+    if kind == "video":
+        return Exists(_lessons_of_outer_course().filter(body__contains=[{"type": "video"}]))
+    sessions = LiveSessionPage.objects.live().filter(
+        path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1, kind=kind
+    )
+    return Exists(sessions)
+
+
+def _catalog_course_tags(*, path) -> QuerySet[CourseTag]:
+    """Tags of the live courses directly below the catalog at ``path``, for the current tag."""
+    return CourseTag.objects.filter(
+        tag=OuterRef("pk"),
+        content_object__live=True,
+        content_object__path__startswith=path,
+        content_object__depth=Length(path) / Page.steplen + 1,
+    )
+
+
+def catalog_topics(*, index_page: CourseIndexPage) -> list[tuple[str, str]]:
+    """(slug, name) of the tags on the catalog's live courses, by name.
+
+    From the ``catalog_page()`` annotation when present (no query), else one query.
+    """
+    rows = getattr(index_page, "topic_rows", None)
+    if rows is None:
+        rows = (
+            Tag.objects.filter(Exists(_catalog_course_tags(path=Value(index_page.path))))
+            .order_by("name")
+            .values(data=JSONObject(slug="slug", name="name"))
+        )
+        rows = [row["data"] for row in rows]
+    return [(row["slug"], row["name"]) for row in rows]
+
+
+def catalog_list(
+    *, index_page: CourseIndexPage, member=None, filters: dict[str, str] | None = None
+) -> list[CoursePage]:
+    """Live courses of a catalog, each with ``progress``, ``enrollment_count``, ``is_enrolled``.
+
+    ``filters`` are the catalog form's valid values (q, topic, level, language, format, sort);
+    without them, all courses, newest first. Three queries (the courses with their counts,
+    their tags, their cover renditions), two more with a search.
+    """
+    filters = filters or {}
     courses = (
         CoursePage.objects.live()
         .child_of(index_page)
@@ -90,8 +166,27 @@ def catalog_list(*, index_page: CourseIndexPage, member=None) -> list[CoursePage
             "tags",
             Prefetch("cover_image__renditions"),
         )
-        .order_by("path")
+        .annotate(enrollment_count=_count(Enrollment.objects.filter(course=OuterRef("pk"))))
     )
+    if filters.get("q"):
+        courses = courses.filter(_search_matches(index_page=index_page, q=filters["q"]))
+    if filters.get("topic"):
+        courses = courses.filter(
+            Exists(
+                CourseTag.objects.filter(content_object=OuterRef("pk"), tag__slug=filters["topic"])
+            )
+        )
+    if filters.get("level"):
+        courses = courses.filter(level=filters["level"])
+    if filters.get("language"):
+        courses = courses.filter(language=filters["language"])
+    if filters.get("format"):
+        courses = courses.filter(_has_format(filters["format"]))
+    newest = (F("first_published_at").desc(nulls_last=True), "-pk")
+    if filters.get("sort") == "enrolled":
+        courses = courses.order_by("-enrollment_count", *newest)
+    else:
+        courses = courses.order_by(*newest)
     courses = _with_progress(courses, member=member)
     if member is not None and member.is_authenticated:
         courses = courses.annotate(
@@ -110,8 +205,20 @@ def _signed_in(member) -> bool:
 
 
 def catalog_page() -> CourseIndexPage | None:
-    """The portal's live catalog (there is at most one), for /courses/: one query."""
-    return CourseIndexPage.objects.live().annotate(is_restricted=_restricted()).first()
+    """The portal's live catalog (there is at most one), for /courses/: one query.
+
+    It comes with ``topic_rows``, the topics for the catalog's filter (see ``catalog_topics``).
+    """
+    topics = (
+        Tag.objects.filter(Exists(_catalog_course_tags(path=OuterRef(OuterRef("path")))))
+        .order_by("name")
+        .values(data=JSONObject(slug="slug", name="name"))
+    )
+    return (
+        CourseIndexPage.objects.live()
+        .annotate(is_restricted=_restricted(), topic_rows=ArraySubquery(topics))
+        .first()
+    )
 
 
 def _page_stub(model, row: dict):
@@ -307,11 +414,21 @@ def lesson_view(*, lesson: LessonPage, member=None) -> dict:
     }
 
 
-def dashboard_for(*, member) -> list[Enrollment]:
-    """The member's enrolments, most recently used first, each with ``progress``: one query."""
+def dashboard_for(
+    *, member, limit: int | None = None, unfinished: bool = False
+) -> list[Enrollment]:
+    """The member's enrolments, most recently used first, each with ``progress``: one query.
+
+    ``limit`` keeps the first few; ``unfinished`` leaves out completed courses.
+    """
     enrollments = (
         Enrollment.objects.filter(member=member, course__live=True)
         .select_related("course", "last_lesson")
         .order_by(F("last_seen_at").desc(nulls_last=True), "-enrolled_at")
     )
-    return _attach_progress(list(_with_progress(enrollments, member=member, prefix="course__")))
+    if unfinished:
+        enrollments = enrollments.filter(completed_at__isnull=True)
+    enrollments = _with_progress(enrollments, member=member, prefix="course__")
+    if limit is not None:
+        enrollments = enrollments[:limit]
+    return _attach_progress(list(enrollments))

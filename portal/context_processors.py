@@ -15,6 +15,7 @@ TENANT_BASE = "base.html"
 # Path prefix -> navigation section, for aria-current in the header.
 SECTIONS = {
     "/courses/": "courses",
+    "/learning/": "learning",
     "/certification/": "certification",
     "/community/": "community",
     "/accounts/": "account",

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageViewRestriction
 from wagtail.search import index
 
 from modelcluster.fields import ParentalKey
@@ -44,6 +44,17 @@ class HomePage(Page):
             raise Http404
         section._cached_parent_obj = self
         return section.route(request, path_components[1:])
+
+    def get_view_restrictions(self):
+        """Restrictions on this page or its ancestors in one query, not Wagtail's two.
+
+        Wagtail first loads the ancestors to resolve aliases; the home page sits below the
+        tree's root, so unless it is itself an alias its ancestors' paths are all that's needed.
+        """
+        if self.alias_of_id:
+            return super().get_view_restrictions()
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return PageViewRestriction.objects.filter(page__path__in=paths)
 
     @property
     def has_hero(self) -> bool:

@@ -39,7 +39,7 @@ def _grow(member, *, courses: int, lessons: int) -> None:
 
 
 @pytest.mark.parametrize("signed_in", [False, True])
-@pytest.mark.parametrize("page", ["catalog", "course", "lesson", "dashboard"])
+@pytest.mark.parametrize("page", ["catalog", "catalog_filtered", "course", "lesson", "dashboard"])
 def test_pages_stay_within_budget_whatever_the_number_of_courses(
     client_a, tenant_a, member_factory, django_assert_max_num_queries, page, signed_in
 ):
@@ -56,6 +56,8 @@ def test_pages_stay_within_budget_whatever_the_number_of_courses(
             course = CoursePage.objects.order_by("path").first()
             path = {
                 "catalog": "/courses/",
+                "catalog_filtered": "/courses/?q=lesson&topic=alpha&level=beginner&language=en"
+                "&sort=enrolled",
                 "course": course.url,
                 "lesson": course.get_children().order_by("path")[1].url,
                 "dashboard": "/learning/",

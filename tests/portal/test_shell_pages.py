@@ -5,7 +5,7 @@ from http import HTTPStatus
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from wagtail.models import Site
+from wagtail.models import PageViewRestriction, Site
 
 import pytest
 
@@ -168,3 +168,13 @@ def test_the_home_page_is_in_the_query_budget_for_a_signed_in_member(
     client_a.get("/")
     with django_assert_max_num_queries(QUERY_BUDGET):
         assert client_a.get("/").status_code == HTTPStatus.OK
+
+
+def test_a_password_on_the_home_page_still_guards_it(client_a, tenant_a):
+    with tenant_a.activate():
+        PageViewRestriction.objects.create(
+            page=HomePage.objects.get(), restriction_type=PageViewRestriction.PASSWORD, password="x"
+        )
+    response = client_a.get("/")
+    assert "password" in response.text.lower()
+    assert "This portal is being set up" not in response.text
