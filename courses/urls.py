@@ -5,7 +5,7 @@ Courses and lessons themselves are Wagtail pages below the catalog (/courses/<co
 
 from django.urls import path
 
-from courses import views
+from courses import session_views, views
 
 app_name = "courses"
 urlpatterns = [
@@ -14,4 +14,21 @@ urlpatterns = [
     path("learning/enrol/<int:course_id>/", views.enroll, name="enroll"),
     path("learning/progress/", views.progress, name="progress"),
     path("learning/lessons/<int:lesson_id>/done/", views.mark_done, name="mark_done"),
+    path("learning/sessions/<int:session_id>/", session_views.session_page, name="session"),
+    path(
+        "learning/sessions/<int:session_id>/register/",
+        session_views.register,
+        name="session_register",
+    ),
+    path("learning/sessions/<int:session_id>/cancel/", session_views.cancel, name="session_cancel"),
+    path(
+        "learning/sessions/<int:session_id>/calendar.ics",
+        session_views.session_ics,
+        name="session_ics",
+    ),
+    path(
+        "learning/sessions/feed/<str:token>/calendar.ics",
+        session_views.calendar_feed,
+        name="session_feed",
+    ),
 ]

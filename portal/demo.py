@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -384,7 +385,57 @@ def seed_courses(ctx: SeedContext) -> None:
         ctx.lines.append(f"Course “{course.title}” published with {len(spec['lessons'])} lessons.")
 
 
-SEED_STEPS: list[SeedStep] = [seed_site, seed_members, seed_announcements, seed_courses]
+def seed_sessions(ctx: SeedContext) -> None:
+    """One live session with an expert and one classroom session in the catalog, next week."""
+    from courses.models import CourseIndexPage, LiveSessionPage
+
+    catalog = CourseIndexPage.objects.first()
+    if catalog is None:
+        return
+    existing = set(LiveSessionPage.objects.values_list("slug", flat=True))
+    start = (timezone.now() + timedelta(days=7)).replace(hour=15, minute=0, second=0, microsecond=0)
+    specs = [
+        {
+            "title": "Ask an expert: scaling your first cluster",
+            "slug": "ask-an-expert-scaling",
+            "kind": LiveSessionPage.LIVE,
+            "expert": "Dana Whitfield",
+            "summary": "An hour of questions and answers on sizing, autoscaling and costs.",
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=1),
+            "capacity": 50,
+            "join_url": "https://meet.example.com/northwind-scaling",
+        },
+        {
+            "title": "Hands-on workshop: networking fundamentals",
+            "slug": "workshop-networking-fundamentals",
+            "kind": LiveSessionPage.CLASSROOM,
+            "expert": "Ravi Menon",
+            "summary": "A day in the classroom building a private network, step by step.",
+            "starts_at": start + timedelta(days=2, hours=-6),
+            "ends_at": start + timedelta(days=2, hours=1),
+            "capacity": 12,
+            "location": "Northwind Training Centre, 1 Harbour Street, Room 3",
+            "price": Decimal("490.00"),
+            "currency": "EUR",
+        },
+    ]
+    for spec in specs:
+        if spec["slug"] in existing:
+            continue
+        session = LiveSessionPage(**spec)
+        catalog.add_child(instance=session)
+        session.save_revision().publish()
+        ctx.lines.append(f"Session “{session.title}” published at {session.url}.")
+
+
+SEED_STEPS: list[SeedStep] = [
+    seed_site,
+    seed_members,
+    seed_announcements,
+    seed_courses,
+    seed_sessions,
+]
 
 
 def seed(*, steps: list[SeedStep] | None = None) -> SeedContext:

@@ -1,4 +1,4 @@
-"""Courses: the catalog, courses and lessons (pages) and each member's enrolment and progress."""
+"""Courses: the catalog, courses, lessons and live sessions (pages), and members' records."""
 
 from courses.models.pages import (  # noqa: F401
     CourseIndexPage,
@@ -7,3 +7,4 @@ from courses.models.pages import (  # noqa: F401
     LessonPage,
 )
 from courses.models.records import Enrollment, LessonProgress  # noqa: F401
+from courses.models.sessions import LiveSessionPage, SessionRegistration  # noqa: F401

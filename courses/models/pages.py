@@ -38,17 +38,22 @@ class CourseIndexPage(RestrictionCheckedInQuery, Page):
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     parent_page_types = ["portal.HomePage"]
-    subpage_types = ["courses.CoursePage"]
+    subpage_types = ["courses.CoursePage", "courses.LiveSessionPage"]
     max_count = 1
 
     class Meta:
         verbose_name = "course catalog"
 
     def get_context(self, request, *args, **kwargs):
-        from courses.selectors import catalog_list
+        from courses.forms import CatalogFilterForm
+        from courses.selectors import catalog_list, catalog_topics
 
         context = super().get_context(request, *args, **kwargs)
-        context["courses"] = catalog_list(index_page=self, member=request.user)
+        form = CatalogFilterForm(request.GET, topics=catalog_topics(index_page=self))
+        filters = form.filters()
+        context["filter_form"] = form
+        context["filtered"] = any(value for name, value in filters.items() if name != "sort")
+        context["courses"] = catalog_list(index_page=self, member=request.user, filters=filters)
         return context
 
     def route(self, request, path_components):
@@ -138,12 +143,33 @@ class CoursePage(RestrictionCheckedInQuery, Page):
             heading="About the course",
         ),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("summary")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("summary"),
+        index.SearchField("outcomes"),
+        index.SearchField("lesson_text"),
+        index.RelatedFields("tags", [index.SearchField("name")]),
+        index.FilterField("level"),
+        index.FilterField("language"),
+    ]
     parent_page_types = ["courses.CourseIndexPage"]
-    subpage_types = ["courses.LessonPage"]
+    subpage_types = ["courses.LessonPage", "courses.LiveSessionPage"]
 
     class Meta:
         verbose_name = "course"
+
+    def lesson_text(self) -> str:
+        """The text of the course's live lessons, so the search index finds the course by it.
+
+        Indexed when the course is saved; the catalog also searches lessons themselves, so a
+        lesson edited later still leads to its course.
+        """
+        lessons = LessonPage.objects.live().child_of(self).order_by("path")
+        body = LessonPage._meta.get_field("body")
+        return "\n".join(
+            " ".join(str(text) for text in body.get_searchable_content(lesson.body))
+            for lesson in lessons
+        )
 
     @property
     def outcome_list(self) -> list[str]:
@@ -157,7 +183,7 @@ class CoursePage(RestrictionCheckedInQuery, Page):
         return context
 
     def route(self, request, path_components):
-        """Fetch a lesson as a LessonPage in one query (the only child type allowed)."""
+        """Fetch a lesson in one query; sessions below a course are served at their own URL."""
         if not path_components:
             return super().route(request, path_components)
         try:

@@ -1,8 +1,11 @@
 """Course pages for tests; call inside a portal's schema (``with tenant.activate():``)."""
 
+from datetime import timedelta
+
+from django.utils import timezone
 from django.utils.text import slugify
 
-from courses.models import CourseIndexPage, CoursePage, LessonPage
+from courses.models import CourseIndexPage, CoursePage, LessonPage, LiveSessionPage
 from portal.models import HomePage
 
 VIDEO = {
@@ -43,3 +46,20 @@ def make_course(
     for number in range(1, lessons + 1):
         make_lesson(course, title=f"{title} lesson {number}", video=video, is_preview=number == 1)
     return course
+
+
+def make_session(
+    *, title: str = "Ask an expert", starts_in: timedelta = timedelta(days=2), **fields
+) -> LiveSessionPage:
+    """A live session in the catalog starting ``starts_in`` from now and lasting an hour."""
+    fields.setdefault("kind", LiveSessionPage.LIVE)
+    fields.setdefault("expert", "Ada Expert")
+    fields.setdefault("summary", f"Summary of {title}.")
+    fields.setdefault("capacity", 2)
+    fields.setdefault("join_url", "https://meet.example/secret-room")
+    starts_at = timezone.now() + starts_in
+    fields.setdefault("starts_at", starts_at)
+    fields.setdefault("ends_at", fields["starts_at"] + timedelta(hours=1))
+    session = LiveSessionPage(title=title, slug=slugify(title), **fields)
+    course_index().add_child(instance=session)
+    return session
