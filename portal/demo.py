@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
+from uuid import uuid4
 
+from django.core.files import File
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -320,9 +323,20 @@ COURSES = [
 ]
 
 
+# Two lessons get a real (tiny) video with English and French captions, stored as data in
+# portal/demo_media/; the third video lesson waits for staff to upload its file.
+DEMO_MEDIA = Path(__file__).resolve().parent / "demo_media"
+CAPTION_LANGUAGES = [("en", "English"), ("fr", "Français")]
+DEMO_VIDEOS = [
+    # (course slug, lesson title, file stem in DEMO_MEDIA)
+    ("getting-started", "Your first deployment", "first-deployment"),
+    ("observability-fundamentals", "Metrics that matter", "metrics-that-matter"),
+]
+
+
 def _lesson_body(title: str, video: bool) -> list:
     body: list = []
-    if video:  # the video file and captions are uploaded by staff later
+    if video:  # _attach_demo_videos or staff add the file and captions
         body.append(("video", {"title": title, "document": None, "url": "", "captions": []}))
     body += [
         ("paragraph", f"<p>In this lesson, <b>{title.lower()}</b>, step by step.</p>"),
@@ -383,6 +397,58 @@ def seed_courses(ctx: SeedContext) -> None:
             course.add_child(instance=lesson)
             lesson.save_revision().publish()
         ctx.lines.append(f"Course “{course.title}” published with {len(spec['lessons'])} lessons.")
+    _attach_demo_videos(ctx)
+
+
+def _demo_document(title: str, filename: str):
+    """The Wagtail document with this title, created from ``DEMO_MEDIA/filename`` when missing."""
+    from wagtail.documents import get_document_model
+
+    document_model = get_document_model()
+    document = document_model.objects.filter(title=title).first()
+    if document is None:
+        with (DEMO_MEDIA / filename).open("rb") as handle:
+            document = document_model(title=title, file=File(handle, name=filename))
+            document._set_document_file_metadata()
+            document.save()
+    return document
+
+
+def _attach_demo_videos(ctx: SeedContext) -> None:
+    """Give the demo video lessons their file and captions, unless their video already has one."""
+    from courses.models import CoursePage, LessonPage
+
+    for course_slug, lesson_title, stem in DEMO_VIDEOS:
+        course = CoursePage.objects.filter(slug=course_slug).first()
+        lesson = course and LessonPage.objects.child_of(course).filter(title=lesson_title).first()
+        if lesson is None:
+            continue
+        raw = lesson.body.raw_data
+        index = next((i for i, block in enumerate(raw) if block["type"] == "video"), None)
+        if index is None or raw[index]["value"].get("document") or raw[index]["value"].get("url"):
+            continue
+        video = _demo_document(f"Demo video: {lesson_title}", f"{stem}.mp4")
+        captions = [
+            {
+                "type": "item",
+                "id": str(uuid4()),
+                "value": {
+                    "language": code,
+                    "label": label,
+                    "file": _demo_document(
+                        f"Demo captions ({code}): {lesson_title}", f"{stem}.{code}.vtt"
+                    ).pk,
+                },
+            }
+            for code, label in CAPTION_LANGUAGES
+        ]
+        block = raw[index]
+        raw[index] = {
+            **block,
+            "value": {**block["value"], "document": video.pk, "captions": captions},
+        }
+        lesson.save_revision().publish()
+        ctx.lines.append(f"Lesson “{lesson.title}” has a demo video with en and fr captions.")
 
 
 def seed_sessions(ctx: SeedContext) -> None:

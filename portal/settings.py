@@ -276,6 +276,10 @@ WAGTAILDOCS_EXTENSIONS = [
     *["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"],
     *["mp4", "webm", "vtt"],
 ]
+# Served inline with their real type, so <video> plays them and <track> loads the captions
+# (Wagtail sends other types as downloads).
+WAGTAILDOCS_CONTENT_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "vtt": "text/vtt"}
+WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "video/mp4", "video/webm", "text/vtt"]
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILIMAGES_RENDITION_STORAGE = "default"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -1,16 +1,18 @@
 """URLs of a tenant's portal; Wagtail's page tree serves everything not matched before it."""
 
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import feeds, health
+from portal import documents, feeds, health
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    # Before Wagtail's own serve URL (same address): adds byte ranges so videos can seek.
+    re_path(r"^documents/(\d+)/(.*)$", documents.serve_document),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("portal.accounts.urls")),

@@ -5,6 +5,8 @@ from io import StringIO
 from django.core.management import call_command
 from django.db import connection
 
+from wagtail.documents import get_document_model
+
 import pytest
 from allauth.account.models import EmailAddress
 from django_tenants.utils import schema_context
@@ -26,11 +28,13 @@ def _counts() -> dict:
             "updates": IncidentUpdate.objects.count(),
             "home_revision": home.latest_revision_id,
             "password": User.objects.get(email=demo.STAFF_EMAIL).password,
+            "documents": get_document_model().objects.count(),
         }
 
 
 @pytest.mark.django_db(transaction=True)
-def test_seed_demo_builds_the_demo_portal_and_is_idempotent():
+def test_seed_demo_builds_the_demo_portal_and_is_idempotent(settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     out = StringIO()
     try:
         call_command("seed_demo", stdout=out)
@@ -38,6 +42,7 @@ def test_seed_demo_builds_the_demo_portal_and_is_idempotent():
         call_command("seed_demo", stdout=StringIO())
         assert _counts() == first
         assert first["users"] == 4 and first["verified"] == 4 and first["posts"] == 3
+        assert first["documents"] == 6  # two demo videos, each with en and fr captions
         with schema_context("demo"):
             staff = User.objects.get(email=demo.STAFF_EMAIL)
             assert staff.check_password(demo.STAFF_PASSWORD) and staff.is_staff
