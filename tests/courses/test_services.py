@@ -1,9 +1,6 @@
 """Enrolment, progress pings and completion rules (courses.services)."""
 
 import math
-import threading
-
-from django.db import connection
 
 import pytest
 
@@ -19,6 +16,7 @@ from courses.services import (
     lesson_complete,
     progress_record,
 )
+from tests.concurrency import race
 from tests.factories.courses import make_course
 
 pytestmark = pytest.mark.django_db
@@ -163,24 +161,7 @@ def test_two_simultaneous_enrolments_make_one_row(fresh_tenant):
     with tenant.activate():
         member = make_member(email="racer@example.com")
         course = make_course(title="Race", lessons=1)
-    barrier = threading.Barrier(2)
-    errors: list[BaseException] = []
-
-    def enrol():
-        try:
-            with tenant.activate():
-                barrier.wait()
-                enrollment_create(member=member, course=course)
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=enrol) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = race(tenant, [lambda: enrollment_create(member=member, course=course)] * 2)
     assert errors == []
     with tenant.activate():
         assert Enrollment.objects.filter(member=member, course=course).count() == 1

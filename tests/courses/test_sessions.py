@@ -1,13 +1,11 @@
 """Live and classroom sessions: registration, waiting list, calendars, reminders, isolation."""
 
-import threading
 from datetime import UTC, datetime, timedelta
 from http import HTTPStatus
 
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
 
 import pytest
 from icalendar import Calendar
@@ -27,6 +25,7 @@ from courses.services import (
     session_register,
 )
 from courses.session_views import feed_token
+from tests.concurrency import race
 from tests.factories.courses import make_session
 
 pytestmark = pytest.mark.django_db
@@ -153,24 +152,10 @@ def test_simultaneous_registrations_never_exceed_capacity(fresh_tenant):
     with tenant.activate():
         members = [make_member(email=f"racer{n}@example.com") for n in range(4)]
         session = make_session(capacity=2)
-    barrier = threading.Barrier(4)
-    errors: list[BaseException] = []
-
-    def register(member):
-        try:
-            with tenant.activate():
-                barrier.wait()
-                session_register(member=member, session=session)
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=register, args=(m,)) for m in members]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    errors = race(
+        tenant,
+        [lambda m=member: session_register(member=m, session=session) for member in members],
+    )
     assert errors == []
     with tenant.activate():
         statuses = sorted(SessionRegistration.objects.values_list("status", flat=True))
