@@ -19,7 +19,8 @@ from wagtail import hooks
 import icalendar
 
 from courses.models import LiveSessionPage, SessionRegistration
-from courses.services import CourseError, session_cancel, session_register
+from courses.services import CourseError
+from courses.session_services import session_cancel, session_register
 from courses.session_selectors import can_see_join_link, sessions_for_calendar
 
 FEED_SALT = "courses.session-feed"

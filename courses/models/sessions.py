@@ -2,7 +2,7 @@
 
 A session is a Wagtail page under the catalog or a course, but it is served at its own address
 (``/learning/sessions/<id>/``) because the catalog and course pages route only to their courses
-and lessons. Registrations are written only through ``courses.services``.
+and lessons. Registrations are written only through ``courses.session_services``.
 """
 
 from django.conf import settings

@@ -11,13 +11,13 @@ import pytest
 from icalendar import Calendar
 
 from courses.models import CourseIndexPage, CoursePage, LiveSessionPage, SessionRegistration
-from courses.services import (
+from courses.services import CourseError
+from courses.session_services import (
     NOT_REQUESTED,
     SEAT_PAYMENT_HANDLERS,
     SESSION_CLOSED,
     SESSION_FULL,
     VOUCHER_NOT_ACCEPTED,
-    CourseError,
     attendance_mark,
     redeem_voucher_for_seat,
     session_cancel,
@@ -129,7 +129,7 @@ def test_a_seat_payment_handler_confirms_a_seat_with_a_voucher(
         with pytest.raises(CourseError, match=VOUCHER_NOT_ACCEPTED):
             redeem_voucher_for_seat(member=member, session=session, code="FREE")
         monkeypatch.setattr(
-            "courses.services.SEAT_PAYMENT_HANDLERS",
+            "courses.session_services.SEAT_PAYMENT_HANDLERS",
             [*SEAT_PAYMENT_HANDLERS, lambda *, session, member, code: code == "FREE"],
         )
         paid = redeem_voucher_for_seat(member=member, session=session, code="FREE")

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand
 
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from courses.services import session_reminders_send
+from courses.session_services import session_reminders_send
 from portal.tenants.models import Organization
 
 
