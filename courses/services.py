@@ -1,10 +1,11 @@
-"""Writes of the courses app: enrolment, progress and lesson completion (sessions: session_services).
+"""Writes of the courses app: enrolment, progress and completion (sessions: session_services).
 
 Each runs in a transaction and leans on the database's unique constraints for races; positions
 and counters are updated in SQL (``Greatest``/``Least``), never read, changed and saved in Python.
 """
 
 import math
+
 from django.db import IntegrityError, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest, Least

@@ -16,7 +16,6 @@ from django.utils import timezone
 from courses.models import LiveSessionPage, SessionRegistration
 from courses.services import CourseError
 
-
 SESSION_CLOSED = "Registration for this session has closed."
 SESSION_FULL = "Every seat of this session is taken."
 NOT_REGISTERED = "You are not registered for this session."

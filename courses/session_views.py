@@ -20,8 +20,8 @@ import icalendar
 
 from courses.models import LiveSessionPage, SessionRegistration
 from courses.services import CourseError
-from courses.session_services import session_cancel, session_register
 from courses.session_selectors import can_see_join_link, sessions_for_calendar
+from courses.session_services import session_cancel, session_register
 
 FEED_SALT = "courses.session-feed"
 
