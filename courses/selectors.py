@@ -37,6 +37,7 @@ from courses.models import (
     LessonProgress,
     LiveSessionPage,
 )
+from courses.session_selectors import session_annotations
 
 
 @dataclass(frozen=True)
@@ -112,10 +113,13 @@ def _search_matches(*, index_page: CourseIndexPage, q: str) -> Q:
     return Q(path__in={page.path[:course_path_length] for page in hits}) | Q(Exists(topic))
 
 
-def _has_format(kind: str) -> Exists:
+def _has_format(kind: str) -> Exists | Q:
     """A course with a live video lesson ("video"), or a live session of that kind as a child."""
     if kind == "video":
-        return Exists(_lessons_of_outer_course().filter(body__contains=[{"type": "video"}]))
+        lessons = _lessons_of_outer_course()
+        return Exists(lessons.filter(body__contains=[{"type": "video"}])) | Exists(
+            lessons.filter(body__contains=[{"type": "embed_video"}])
+        )
     sessions = LiveSessionPage.objects.live().filter(
         path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1, kind=kind
     )
@@ -207,7 +211,8 @@ def _signed_in(member) -> bool:
 def catalog_page() -> CourseIndexPage | None:
     """The portal's live catalog (there is at most one), for /courses/: one query.
 
-    It comes with ``topic_rows``, the topics for the catalog's filter (see ``catalog_topics``).
+    It comes with ``topic_rows``, the topics for the catalog's filter (see ``catalog_topics``),
+    and its upcoming sessions (see ``session_selectors.upcoming_sessions``).
     """
     topics = (
         Tag.objects.filter(Exists(_catalog_course_tags(path=OuterRef(OuterRef("path")))))
@@ -216,7 +221,11 @@ def catalog_page() -> CourseIndexPage | None:
     )
     return (
         CourseIndexPage.objects.live()
-        .annotate(is_restricted=_restricted(), topic_rows=ArraySubquery(topics))
+        .annotate(
+            is_restricted=_restricted(),
+            topic_rows=ArraySubquery(topics),
+            **session_annotations(),
+        )
         .first()
     )
 
@@ -243,9 +252,11 @@ def _page_json(prefix: str = "") -> JSONObject:
 
 
 def course_for_route(*, index_page: CourseIndexPage, slug: str, member=None) -> CoursePage | None:
-    """The course to serve in one query, with tags, prerequisites and the member's enrolment."""
+    """The course to serve in one query, with tags, prerequisites, upcoming sessions and the
+    member's enrolment."""
     courses = CoursePage.objects.child_of(index_page).filter(slug=slug)
     courses = courses.annotate(
+        **session_annotations(),
         is_restricted=_restricted(),
         tag_names=ArraySubquery(
             CourseTag.objects.filter(content_object=OuterRef("pk"))
@@ -358,7 +369,9 @@ def course_outline(*, course: CoursePage, member=None, details: bool = False) ->
     annotations when present, else two more queries). The enrolment also comes from the
     route's annotations when present.
     """
-    lessons = LessonPage.objects.live().child_of(course).defer("body").order_by("path")
+    lessons = (
+        LessonPage.objects.live().child_of(course).defer("body", "transcripts").order_by("path")
+    )
     if _signed_in(member):
         mine = LessonProgress.objects.filter(member=member, lesson=OuterRef("pk"))
         lessons = lessons.annotate(

@@ -109,13 +109,16 @@ def _complete_course_if_done(*, member, course: CoursePage) -> None:
 def progress_record(*, member, lesson: LessonPage, position: object, duration: object):
     """Record a player's ping: where playback is, and how long the video is.
 
+    The video's length is the one stored on the lesson (from its media item) when known; the
+    player's ``duration`` is then ignored, so a client cannot shorten the video to complete it.
     The position is clamped to ``[0, duration]``; ``furthest_seconds`` never decreases, so pings
     arriving late or out of order cannot undo progress. Reaching 90% of the duration completes
     the lesson (once), and the last lesson completes the course. Raises ``CourseError`` for
     non-numeric, non-finite or negative values, or when the member is not enrolled.
     """
     position = parse_seconds(position)
-    duration = parse_seconds(duration)
+    known = lesson.video_duration
+    duration = float(known) if known else parse_seconds(duration)
     if duration <= 0:
         raise CourseError(NO_DURATION)
     position = min(position, duration)

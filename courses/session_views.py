@@ -21,7 +21,7 @@ import icalendar
 from courses.models import LiveSessionPage, SessionRegistration
 from courses.services import CourseError
 from courses.session_selectors import can_see_join_link, sessions_for_calendar
-from courses.session_services import session_cancel, session_register
+from courses.session_services import redeem_voucher_for_seat, session_cancel, session_register
 
 FEED_SALT = "courses.session-feed"
 
@@ -54,9 +54,13 @@ def register(request: HttpRequest, session_id: int) -> HttpResponse:
 
 
 _REGISTERED_MESSAGES = {
-    SessionRegistration.Status.REGISTERED: "You have a seat. See you there!",
-    SessionRegistration.Status.WAITLISTED: "The session is full: you are on the waiting list.",
-    SessionRegistration.Status.REQUESTED: "Your seat request is sent; staff will confirm it.",
+    SessionRegistration.Status.REGISTERED: "You have a seat. See you there! We emailed you.",
+    SessionRegistration.Status.WAITLISTED: (
+        "The session is full: you are on the waiting list. We will email you if a seat opens."
+    ),
+    SessionRegistration.Status.REQUESTED: (
+        "Your seat request is sent; we will email you when staff decide."
+    ),
 }
 
 
@@ -70,6 +74,24 @@ def cancel(request: HttpRequest, session_id: int) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, "Your registration is cancelled.")
+    return redirect(session.url)
+
+
+@login_required
+@require_POST
+def redeem_voucher(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Pay for the member's requested classroom seat with a voucher code."""
+    session = _session_or_404(session_id)
+    code = request.POST.get("code", "").strip()
+    if not code:
+        messages.error(request, "Enter the voucher code.")
+        return redirect(session.url)
+    try:
+        redeem_voucher_for_seat(member=request.user, session=session, code=code)
+    except CourseError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, "Voucher accepted: your seat is confirmed. We emailed you.")
     return redirect(session.url)
 
 

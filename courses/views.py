@@ -1,4 +1,4 @@
-"""Views of the courses app outside the page tree: catalog fallback, enrol, progress, dashboard.
+"""Views of the courses app outside the page tree: catalog, enrol, progress, dashboard.
 
 Domain errors (``CourseError``) become a 400 JSON answer or a message on the page, never a 500.
 """
@@ -8,18 +8,29 @@ from http import HTTPStatus
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from wagtail.views import serve as wagtail_serve
 
+from courses.feedback_selectors import survey_due
 from courses.models import CoursePage, LessonPage
 from courses.selectors import catalog_page, dashboard_for
 from courses.services import CourseError, enrollment_create, lesson_complete, progress_record
+from courses.session_selectors import my_sessions, viewer_zone
+from courses.session_views import feed_url
 
 SIGN_IN_TO_RECORD = "Sign in to record your progress."
 LESSON_NOT_FOUND = "No such lesson."
+COURSE_COMPLETED = (
+    "“{title}” marked as done: you completed the course! Tell us how it was: the survey is on "
+    "the course page."
+)
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -94,20 +105,32 @@ def progress(request: HttpRequest) -> JsonResponse:
 @login_required
 @require_POST
 def mark_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
-    """The "Mark as done" button of a lesson without video."""
+    """The "Mark as done" button of a lesson without video; the course's last one points to its
+    survey."""
     lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     try:
         lesson_complete(member=request.user, lesson=lesson)
     except CourseError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, f"“{lesson.title}” marked as done.")
+        if survey_due(member=request.user, course_path=lesson.path[: -lesson.steplen]):
+            messages.success(request, COURSE_COMPLETED.format(title=lesson.title))
+        else:
+            messages.success(request, f"“{lesson.title}” marked as done.")
     return redirect(lesson.url)
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """My learning: every enrolled course with its progress and a link to continue."""
+    """My learning: every enrolled course with its progress and a link to continue, and the
+    member's upcoming sessions with their calendar feed."""
     return render(
-        request, "courses/dashboard.html", {"enrollments": dashboard_for(member=request.user)}
+        request,
+        "courses/dashboard.html",
+        {
+            "enrollments": dashboard_for(member=request.user),
+            "my_sessions": my_sessions(member=request.user),
+            "viewer_zone": viewer_zone(member=request.user),
+            "feed_url": feed_url(request),
+        },
     )

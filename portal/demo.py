@@ -323,21 +323,21 @@ COURSES = [
 ]
 
 
-# Two lessons get a real (tiny) video with English and French captions, stored as data in
-# portal/demo_media/; the third video lesson waits for staff to upload its file.
+# Two lessons get a real (tiny) video (a wagtailmedia item with a poster) with English and French
+# captions, stored as data in portal/demo_media/; the third video lesson waits for staff.
 DEMO_MEDIA = Path(__file__).resolve().parent / "demo_media"
 CAPTION_LANGUAGES = [("en", "English"), ("fr", "Français")]
 DEMO_VIDEOS = [
-    # (course slug, lesson title, file stem in DEMO_MEDIA)
-    ("getting-started", "Your first deployment", "first-deployment"),
-    ("observability-fundamentals", "Metrics that matter", "metrics-that-matter"),
+    # (course slug, lesson title, file stem in DEMO_MEDIA, length in seconds: no probe needed)
+    ("getting-started", "Your first deployment", "first-deployment", 24.0),
+    ("observability-fundamentals", "Metrics that matter", "metrics-that-matter", 24.0),
 ]
 
 
 def _lesson_body(title: str, video: bool) -> list:
     body: list = []
     if video:  # _attach_demo_videos or staff add the file and captions
-        body.append(("video", {"title": title, "document": None, "url": "", "captions": []}))
+        body.append(("video", {"title": title, "video": None, "url": "", "captions": []}))
     body += [
         ("paragraph", f"<p>In this lesson, <b>{title.lower()}</b>, step by step.</p>"),
         (
@@ -414,20 +414,36 @@ def _demo_document(title: str, filename: str):
     return document
 
 
+def _demo_media(title: str, stem: str, duration: float):
+    """The wagtailmedia video with this title, from ``DEMO_MEDIA/<stem>.mp4`` and its poster."""
+    from wagtailmedia import get_media_model
+
+    media_model = get_media_model()
+    media = media_model.objects.filter(title=title, type="video").first()
+    if media is None:
+        media = media_model(title=title, type="video", duration=duration, width=320, height=180)
+        with (DEMO_MEDIA / f"{stem}.mp4").open("rb") as video:
+            media.file.save(f"{stem}.mp4", File(video), save=False)
+        with (DEMO_MEDIA / f"{stem}.poster.png").open("rb") as poster:
+            media.thumbnail.save(f"{stem}.png", File(poster), save=False)
+        media.save()
+    return media
+
+
 def _attach_demo_videos(ctx: SeedContext) -> None:
-    """Give the demo video lessons their file and captions, unless their video already has one."""
+    """Give the demo video lessons their media item and captions, unless they have a video."""
     from courses.models import CoursePage, LessonPage
 
-    for course_slug, lesson_title, stem in DEMO_VIDEOS:
+    for course_slug, lesson_title, stem, duration in DEMO_VIDEOS:
         course = CoursePage.objects.filter(slug=course_slug).first()
         lesson = course and LessonPage.objects.child_of(course).filter(title=lesson_title).first()
         if lesson is None:
             continue
         raw = lesson.body.raw_data
         index = next((i for i, block in enumerate(raw) if block["type"] == "video"), None)
-        if index is None or raw[index]["value"].get("document") or raw[index]["value"].get("url"):
+        if index is None or raw[index]["value"].get("video") or raw[index]["value"].get("url"):
             continue
-        video = _demo_document(f"Demo video: {lesson_title}", f"{stem}.mp4")
+        video = _demo_media(f"Demo video: {lesson_title}", stem, duration)
         captions = [
             {
                 "type": "item",
@@ -443,10 +459,8 @@ def _attach_demo_videos(ctx: SeedContext) -> None:
             for code, label in CAPTION_LANGUAGES
         ]
         block = raw[index]
-        raw[index] = {
-            **block,
-            "value": {**block["value"], "document": video.pk, "captions": captions},
-        }
+        value = {key: item for key, item in block["value"].items() if key != "document"}
+        raw[index] = {**block, "value": {**value, "video": video.pk, "captions": captions}}
         lesson.save_revision().publish()
         ctx.lines.append(f"Lesson “{lesson.title}” has a demo video with en and fr captions.")
 
@@ -495,12 +509,112 @@ def seed_sessions(ctx: SeedContext) -> None:
         ctx.lines.append(f"Session “{session.title}” published at {session.url}.")
 
 
+def seed_exams(ctx: SeedContext) -> None:
+    """Two question banks of 30 questions and two published exams at /certification/."""
+    from certification.demo_data import BANKS, EXAMS, bank_stream
+    from certification.models import Exam, ExamTopicQuota, QuestionBank
+    from courses.models import CoursePage
+
+    for spec in BANKS:
+        if QuestionBank.objects.filter(name=spec["name"]).exists():
+            continue
+        QuestionBank.objects.create(
+            name=spec["name"],
+            description=spec["description"],
+            questions=bank_stream(spec["questions"]),
+        )
+        ctx.lines.append(f"Question bank “{spec['name']}” created.")
+    for spec in EXAMS:
+        if Exam.objects.filter(slug=spec["slug"]).exists():
+            continue
+        fields = {k: v for k, v in spec.items() if k not in ("banks", "quotas", "prerequisites")}
+        exam = Exam.objects.create(live=True, **fields)
+        exam.banks.set(QuestionBank.objects.filter(name__in=spec["banks"]))
+        exam.prerequisites.set(CoursePage.objects.filter(slug__in=spec["prerequisites"]))
+        for topic, count in spec["quotas"].items():
+            ExamTopicQuota.objects.create(exam=exam, topic=topic, count=count)
+        ctx.lines.append(f"Exam “{exam.title}” published at {exam.get_absolute_url()}.")
+
+
+def seed_certifications(ctx: SeedContext) -> None:
+    """Certifications of the demo exams, certified learners, and a batch of 20 vouchers."""
+    from certification.demo_data import seed_certifications as seed
+
+    ctx.lines.extend(seed(staff_email=STAFF_EMAIL))
+
+
+# Survey answers of the demo learners who completed a course (content, instructor, pace, 0-10).
+DEMO_FEEDBACK = [
+    (5, 5, 4, 10, "Short, clear lessons. My first deployment worked on the first try."),
+    (4, 4, 3, 8, "A good start; the logs lesson could use a longer example."),
+    (3, 4, 2, 6, ""),
+]
+FEEDBACK_COURSE = "getting-started"
+
+
+def _complete_for_demo(member, course) -> None:
+    """Take every lesson of ``course`` as a learner would: watch the videos, mark the rest done."""
+    from courses.models import LessonPage
+    from courses.services import enrollment_create, lesson_complete, progress_record
+
+    enrollment_create(member=member, course=course)
+    for lesson in LessonPage.objects.live().child_of(course).order_by("path"):
+        if lesson.has_video:
+            progress_record(member=member, lesson=lesson, position=60, duration=60)
+        else:
+            lesson_complete(member=member, lesson=lesson)
+
+
+def seed_feedback(ctx: SeedContext) -> None:
+    """Survey answers from the demo learners who completed a course, for the course reports.
+
+    If no demo learner completed a course yet, the first two complete “Getting started” first
+    (through the courses' services, as if they had taken it). Learners who answered are left
+    alone, so running it again changes nothing.
+    """
+    from django.db.models import Exists, OuterRef
+
+    from courses.feedback_services import feedback_submit
+    from courses.models import CourseFeedback, CoursePage, Enrollment
+
+    learners = User.objects.filter(email__in=[spec["email"] for spec in LEARNERS]).order_by("email")
+    completed = Enrollment.objects.filter(
+        member__in=learners, completed_at__isnull=False, course__live=True
+    )
+    if not completed.exists():
+        course = CoursePage.objects.live().filter(slug=FEEDBACK_COURSE).first()
+        if course is None:
+            return
+        for member in learners[:2]:
+            _complete_for_demo(member, course)
+            ctx.lines.append(f"{member.email} completed “{course.title}”.")
+    answered = CourseFeedback.objects.filter(member=OuterRef("member"), course=OuterRef("course"))
+    waiting = completed.exclude(Exists(answered)).select_related("member", "course")
+    for number, enrollment in enumerate(waiting.order_by("member__email", "course_id")):
+        content, instructor, pace, recommend, comment = DEMO_FEEDBACK[number % len(DEMO_FEEDBACK)]
+        feedback_submit(
+            member=enrollment.member,
+            course=enrollment.course,
+            content_rating=content,
+            instructor_rating=instructor,
+            pace_rating=pace,
+            recommend=recommend,
+            comment=comment,
+        )
+        ctx.lines.append(
+            f"{enrollment.member.email} answered the survey of “{enrollment.course.title}”."
+        )
+
+
 SEED_STEPS: list[SeedStep] = [
     seed_site,
     seed_members,
     seed_announcements,
     seed_courses,
     seed_sessions,
+    seed_exams,
+    seed_certifications,
+    seed_feedback,
 ]
 
 

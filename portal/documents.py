@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from http import HTTPStatus
 
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 
 from wagtail.documents.views.serve import serve
 
@@ -27,7 +28,7 @@ COPIED_HEADERS = (
 )
 
 
-def _chunks(file, length: int) -> Iterator[bytes]:
+def file_chunks(file, length: int) -> Iterator[bytes]:
     try:
         while length > 0:
             data = file.read(min(CHUNK, length))
@@ -48,7 +49,7 @@ def _size(response: FileResponse) -> int | None:
         return None
 
 
-def _byte_range(header: str, size: int) -> tuple[int, int] | None:
+def byte_range(header: str, size: int) -> tuple[int, int] | None:
     """``(first, last)`` for a single ``bytes=`` range within ``size``, or None if unsatisfiable."""
     match = RANGE.fullmatch(header.strip())
     if match is None or match.group(1) == match.group(2) == "":
@@ -74,7 +75,7 @@ def serve_document(request: HttpRequest, document_id: str, document_filename: st
     header = request.headers.get("Range", "")
     if not header.startswith("bytes="):
         return response
-    span = _byte_range(header, size)
+    span = byte_range(header, size)
     if span is None:
         response.close()
         refused = HttpResponse(status=416)
@@ -83,7 +84,7 @@ def serve_document(request: HttpRequest, document_id: str, document_filename: st
     first, last = span
     file = response.file_to_stream
     file.seek(first)
-    partial = StreamingHttpResponse(_chunks(file, last - first + 1), status=206)
+    partial = StreamingHttpResponse(file_chunks(file, last - first + 1), status=206)
     for name in COPIED_HEADERS:
         if response.has_header(name):
             partial[name] = response[name]
@@ -91,3 +92,40 @@ def serve_document(request: HttpRequest, document_id: str, document_filename: st
     partial["Content-Range"] = f"bytes {first}-{last}/{size}"
     partial["Content-Length"] = str(last - first + 1)
     return partial
+
+
+def ranged_file_response(request: HttpRequest, file, *, content_type: str) -> HttpResponse:
+    """The whole file, or for ``Range: bytes=a-b`` a 206 of those bytes (416 if impossible).
+
+    For files served by our own views (lesson videos, posters and captions), so they seek the
+    same way as documents.
+    """
+    try:
+        size = file.size
+    except OSError:
+        raise Http404 from None
+    header = request.headers.get("Range", "")
+    span = byte_range(header, size) if header.startswith("bytes=") else None
+    if header.startswith("bytes=") and span is None:
+        refused = HttpResponse(status=HTTPStatus.REQUESTED_RANGE_NOT_SATISFIABLE)
+        refused["Content-Range"] = f"bytes */{size}"
+        return refused
+    try:
+        handle = file.open("rb")
+    except OSError:
+        raise Http404 from None
+    if span is None:
+        response = FileResponse(handle, content_type=content_type)
+    else:
+        first, last = span
+        handle.seek(first)
+        response = StreamingHttpResponse(
+            file_chunks(handle, last - first + 1),
+            status=HTTPStatus.PARTIAL_CONTENT,
+            content_type=content_type,
+        )
+        response["Content-Range"] = f"bytes {first}-{last}/{size}"
+        response["Content-Length"] = str(last - first + 1)
+    response["Accept-Ranges"] = "bytes"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,4 +1,5 @@
-"""What every new portal starts with: its Wagtail site, home page, brand and first staff account.
+"""What every new portal starts with: its Wagtail site, home page, course catalog, brand and
+first staff account.
 
 Called by ``portal.tenants.services.portal_create`` inside the new schema, in its transaction.
 """
@@ -14,6 +15,7 @@ from allauth.account.forms import default_token_generator
 from allauth.account.models import EmailAddress
 from allauth.account.utils import user_pk_to_url_str
 
+from courses.models import CourseIndexPage
 from portal.accounts.models import User
 from portal.models import AnnouncementIndexPage, BrandSettings, HomePage
 
@@ -37,7 +39,8 @@ def set_password_url(*, user: User, domain: str) -> str:
 
 
 def seed_new_portal(*, organization, domain: str, admin_email: str) -> str:
-    """Replace Wagtail's placeholder site with the portal's own.
+    """Replace Wagtail's placeholder site with the portal's own: a home page with its
+    announcements and its course catalog (so /courses/ and the hero's link work at once).
 
     Returns the staff member's set-password URL.
     """
@@ -71,6 +74,14 @@ def seed_new_portal(*, organization, domain: str, admin_email: str) -> str:
     home.add_child(
         instance=AnnouncementIndexPage(
             title="Announcements", slug="announcements", intro="News and service status."
+        )
+    )
+    home.add_child(
+        instance=CourseIndexPage(
+            title="Courses",
+            slug="courses",
+            intro="Self-paced courses and live sessions with experts. Enrol for free, "
+            "learn at your pace and pick up where you left off.",
         )
     )
     site = Site.objects.create(

@@ -67,6 +67,7 @@ TENANT_APPS = [
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
+    "wagtailmedia",
     "wagtail.search",
     "wagtail.admin",
     "wagtail",
@@ -280,6 +281,12 @@ WAGTAILDOCS_EXTENSIONS = [
 # (Wagtail sends other types as downloads).
 WAGTAILDOCS_CONTENT_TYPES = {"mp4": "video/mp4", "webm": "video/webm", "vtt": "text/vtt"}
 WAGTAILDOCS_INLINE_CONTENT_TYPES = ["application/pdf", "video/mp4", "video/webm", "text/vtt"]
+# Lesson videos are wagtailmedia items (per-portal files, served with byte ranges by the lesson's
+# own URL, courses/models/pages.py); wagtailmedia also takes audio, limited to common formats.
+WAGTAILMEDIA = {
+    "VIDEO_EXTENSIONS": ["mp4", "webm"],
+    "AUDIO_EXTENSIONS": ["mp3", "m4a"],
+}
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILIMAGES_RENDITION_STORAGE = "default"
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000

@@ -5,6 +5,7 @@ from django.db import models
 from django.http import Http404
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import StreamField
 from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
@@ -13,7 +14,8 @@ from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
 
-from courses.blocks import LessonStreamBlock
+from courses.blocks import LessonStreamBlock, video_player
+from courses.transcripts import lesson_transcripts, transcript_text, video_duration
 
 
 class RestrictionCheckedInQuery:
@@ -47,6 +49,7 @@ class CourseIndexPage(RestrictionCheckedInQuery, Page):
     def get_context(self, request, *args, **kwargs):
         from courses.forms import CatalogFilterForm
         from courses.selectors import catalog_list, catalog_topics
+        from courses.session_selectors import catalog_sessions, viewer_zone
 
         context = super().get_context(request, *args, **kwargs)
         form = CatalogFilterForm(request.GET, topics=catalog_topics(index_page=self))
@@ -54,6 +57,10 @@ class CourseIndexPage(RestrictionCheckedInQuery, Page):
         context["filter_form"] = form
         context["filtered"] = any(value for name, value in filters.items() if name != "sort")
         context["courses"] = catalog_list(index_page=self, member=request.user, filters=filters)
+        context["sessions"] = catalog_sessions(
+            index_page=self, filters=filters, show_all=request.GET.get("sessions") == "all"
+        )
+        context["viewer_zone"] = viewer_zone(member=request.user)
         return context
 
     def route(self, request, path_components):
@@ -168,6 +175,7 @@ class CoursePage(RestrictionCheckedInQuery, Page):
         body = LessonPage._meta.get_field("body")
         return "\n".join(
             " ".join(str(text) for text in body.get_searchable_content(lesson.body))
+            + f"\n{lesson.transcript_text()}"
             for lesson in lessons
         )
 
@@ -177,9 +185,14 @@ class CoursePage(RestrictionCheckedInQuery, Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_outline
+        from courses.session_selectors import upcoming_sessions, viewer_zone
 
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = course_outline(course=self, member=request.user, details=True)
+        context["sessions"] = upcoming_sessions(
+            page=self, show_all=request.GET.get("sessions") == "all"
+        )
+        context["viewer_zone"] = viewer_zone(member=request.user)
         return context
 
     def route(self, request, path_components):
@@ -194,11 +207,12 @@ class CoursePage(RestrictionCheckedInQuery, Page):
         return lesson.route(request, path_components[1:])
 
 
-class LessonPage(RestrictionCheckedInQuery, Page):
+class LessonPage(RoutablePageMixin, RestrictionCheckedInQuery, Page):
     """One lesson of a course: a video, text, code, downloads and knowledge checks.
 
     A lesson with a video completes when the learner has watched 90% of it; any other lesson
-    when the learner marks it done.
+    when the learner marks it done. The lesson serves its videos' files, posters and captions
+    at ``video/<block id>/…`` (with byte ranges, to those who may read the lesson).
     """
 
     section = models.CharField(
@@ -212,6 +226,18 @@ class LessonPage(RestrictionCheckedInQuery, Page):
         help_text="Anyone may read a preview lesson without signing in or enrolling.",
     )
     body = StreamField(LessonStreamBlock(), help_text="The lesson's content, top to bottom.")
+    transcripts = models.JSONField(
+        default=dict,
+        blank=True,
+        editable=False,
+        help_text="Cues of each video's captions, by video block id (made from the captions).",
+    )
+    video_duration = models.FloatField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Length in seconds of the first uploaded video, when known.",
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -219,17 +245,73 @@ class LessonPage(RestrictionCheckedInQuery, Page):
         FieldPanel("is_preview"),
         FieldPanel("body"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("body"),
+        index.SearchField("transcript_text"),
+    ]
     parent_page_types = ["courses.CoursePage"]
     subpage_types: list[str] = []
 
     class Meta:
         verbose_name = "lesson"
 
+    def save(self, *args, **kwargs):
+        """Keep the transcripts and the video's length in step with the body's videos."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "body" in update_fields:
+            self.transcripts = lesson_transcripts(self.body, language=self._course_language())
+            self.video_duration = video_duration(self.body)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "transcripts", "video_duration"}
+        return super().save(*args, **kwargs)
+
+    def _course_language(self) -> str:
+        if not self.path or self.depth <= 1:
+            return ""
+        courses = CoursePage.objects.filter(path=self.path[: -self.steplen])
+        return courses.values_list("language", flat=True).first() or ""
+
+    def transcript_text(self) -> str:
+        """What the lesson's videos say, for the search index."""
+        return transcript_text(self.transcripts or {})
+
+    def body_blocks(self) -> list:
+        """The body for the lesson template, in order: videos as their players, built from the
+        stored ids without a query (``video_player``); other blocks as Wagtail's blocks."""
+        return [
+            video_player(item["value"], lesson=self, block_id=str(item["id"]))
+            if item["type"] == "video"
+            else self.body[number]
+            for number, item in enumerate(self.body.raw_data)
+        ]
+
+    def video_file_url(self, block_id: str, part: str = "") -> str:
+        """Where the player loads a video block's file, poster or captions (``part``) from."""
+        return f"{self.url}video/{block_id}/{part}"
+
+    @path("video/<str:block_id>/", name="video")
+    def video_file(self, request, block_id: str):
+        from courses.video_views import lesson_video
+
+        return lesson_video(request, lesson=self, block_id=block_id, part="file")
+
+    @path("video/<str:block_id>/poster/", name="video_poster")
+    def video_poster(self, request, block_id: str):
+        from courses.video_views import lesson_video
+
+        return lesson_video(request, lesson=self, block_id=block_id, part="poster")
+
+    @path("video/<str:block_id>/captions/<int:track>/", name="video_captions")
+    def video_captions(self, request, block_id: str, track: int):
+        from courses.video_views import lesson_video
+
+        return lesson_video(request, lesson=self, block_id=block_id, part="captions", track=track)
+
     @property
     def has_video(self) -> bool:
         """Video lessons complete by watching; the others by the "Mark as done" button."""
-        return any(block.block_type == "video" for block in self.body)
+        return any(block["type"] == "video" for block in self.body.raw_data)
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import lesson_view

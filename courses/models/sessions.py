@@ -125,12 +125,17 @@ class LiveSessionPage(Page):
 
 
 class SessionRegistration(models.Model):
-    """A member's seat, place on the waiting list or seat request for a session; one per pair."""
+    """A member's seat, place on the waiting list or seat request for a session; one per pair.
+
+    Staff confirm or decline classroom seat requests from the session's roster in the admin;
+    who decided, when and why are kept for the member's email and for later questions.
+    """
 
     class Status(models.TextChoices):
         REGISTERED = "registered", "Registered"
         WAITLISTED = "waitlisted", "On the waiting list"
         REQUESTED = "requested", "Seat requested"
+        DECLINED = "declined", "Seat request declined"
         CANCELLED = "cancelled", "Cancelled"
 
     member = models.ForeignKey(
@@ -148,6 +153,22 @@ class SessionRegistration(models.Model):
     )
     reminded_at = models.DateTimeField(
         null=True, blank=True, help_text="When the reminder email was sent."
+    )
+    decided_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the seat request was confirmed or declined."
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The staff member who confirmed or declined the request (empty for a voucher).",
+    )
+    decline_reason = models.CharField(
+        max_length=500,
+        blank=True,
+        help_text="Why staff declined the seat request; sent to the member in the email.",
     )
 
     class Meta:

@@ -4,6 +4,9 @@ import os
 import shutil
 from pathlib import Path
 
+from django.core.management import call_command
+from django.db import connection
+
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -69,3 +72,34 @@ def axe_violations(page) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in BLOCKING_IMPACTS
     ]
+
+
+DEMO_LEARNER_PASSWORD = "demo-learner-password"  # noqa: S105 (the demo seed's, printed by make run)
+
+
+@pytest.fixture
+def demo_portal(transactional_db):
+    """The demo portal as ``make run`` seeds it, deleted after the test."""
+    from portal.tenants.models import Organization
+    from portal.tenants.services import portal_delete
+
+    call_command("seed_demo", verbosity=0)
+    yield Organization.objects.get(slug="demo")
+    connection.set_schema_to_public()
+    portal_delete(slug="demo")
+
+
+@pytest.fixture
+def demo_base(demo_portal, live_server) -> str:
+    """The demo portal's address on the live server (Chromium resolves *.localhost itself)."""
+    port = live_server.url.rsplit(":", 1)[1]
+    return f"http://demo.localhost:{port}"
+
+
+def sign_in(page, base: str, email: str, password: str = DEMO_LEARNER_PASSWORD) -> None:
+    """Sign in through the real login form; lands on the home page."""
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url(f"{base}/")

@@ -1,23 +1,10 @@
 """A learner opens the demo home page in Chromium and signs in; axe finds no serious issue."""
 
-from django.core.management import call_command
-from django.db import connection
-
 import pytest
 
-from portal.tenants.models import Organization
-from portal.tenants.services import portal_delete
 from tests.browser.conftest import axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo_portal(transactional_db):
-    call_command("seed_demo", verbosity=0)
-    yield Organization.objects.get(slug="demo")
-    connection.set_schema_to_public()
-    portal_delete(slug="demo")
 
 
 def test_learner_opens_demo_home_signs_in_and_pages_pass_axe(demo_portal, live_server, page):

@@ -1,23 +1,22 @@
 """A learner enrols, plays a demo lesson video, reloads and resumes at the saved position.
 
-The catalog, course and lesson pages also pass axe. The player is driven with its own events
-(play, seek, pause), never with sleeps.
+Along the way they open the transcript (with the keyboard) and choose a playback speed, which
+the browser remembers across the reload. The catalog, course and lesson pages also pass axe.
+The player is driven with its own events (play, seek, pause), never with sleeps.
 """
-
-from django.core.management import call_command
-from django.db import connection
 
 import pytest
 
-from portal.tenants.models import Organization
-from portal.tenants.services import portal_delete
-from tests.browser.conftest import axe_violations
+from tests.browser.conftest import axe_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 COURSE = "/courses/getting-started/"
 LESSON = "/courses/getting-started/your-first-deployment/"
 RESUME_AT = 12.0
+# learner1 and learner2 complete “Getting started” in the demo (portal.demo.seed_feedback).
+LEARNER = "learner3@demo.localhost"
+SPEED = "1.5"
 
 WAIT_FOR_METADATA = """async () => {
   const video = document.querySelector("video[data-lesson-video]");
@@ -49,22 +48,6 @@ PLAY_SEEK_PAUSE = """async (seconds) => {
 }"""
 
 
-@pytest.fixture
-def demo_portal(transactional_db):
-    call_command("seed_demo", verbosity=0)
-    yield Organization.objects.get(slug="demo")
-    connection.set_schema_to_public()
-    portal_delete(slug="demo")
-
-
-def _sign_in(page, base: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("Email").fill("learner1@demo.localhost")
-    page.get_by_label("Password").fill("demo-learner-password")
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url(f"{base}/")
-
-
 def _is_progress_ping(response) -> bool:
     return "/learning/progress/" in response.url and response.request.method == "POST"
 
@@ -72,7 +55,7 @@ def _is_progress_ping(response) -> bool:
 def test_learner_resumes_video_after_reload_and_pages_pass_axe(demo_portal, live_server, page):
     port = live_server.url.rsplit(":", 1)[1]
     base = f"http://demo.localhost:{port}"
-    _sign_in(page, base)
+    sign_in(page, base, LEARNER)
 
     page.goto(f"{base}/courses/")
     assert axe_violations(page) == []
@@ -90,7 +73,22 @@ def test_learner_resumes_video_after_reload_and_pages_pass_axe(demo_portal, live
     assert sorted(tracks.evaluate_all("ts => ts.map(t => t.srclang)")) == ["en", "fr"]
     assert axe_violations(page) == []
 
-    # The document URLs serve the video and the captions inline, with their real types.
+    # The transcript under the video, opened with the keyboard; its times are buttons.
+    summary = page.locator("details.transcript summary")
+    assert summary.inner_text().startswith("Transcript")
+    summary.focus()
+    page.keyboard.press("Enter")
+    seek = page.get_by_role("button", name="Play from 0:12")
+    assert seek.is_visible()
+    assert "northwind deploy" in page.locator(".transcript__cues").inner_text()
+
+    # Playback speed: a labelled select, applied to the video and remembered by the browser.
+    page.get_by_label("Playback speed").select_option(SPEED)
+    assert page.evaluate("document.querySelector('video[data-lesson-video]').playbackRate") == 1.5
+    assert axe_violations(page) == []
+
+    # The lesson serves the video (with its poster) and the captions inline, with their types.
+    assert video.get_attribute("poster").endswith("/poster/")
     sources = [video.get_attribute("src"), *tracks.evaluate_all("ts => ts.map(t => t.src)")]
     served = page.evaluate(FETCH_HEADERS, sources)
     assert [kind.split(";")[0] for kind, _, _ in served] == ["video/mp4", "text/vtt", "text/vtt"]
@@ -113,3 +111,5 @@ def test_learner_resumes_video_after_reload_and_pages_pass_axe(demo_portal, live
     )
     position = page.evaluate("document.querySelector('video[data-lesson-video]').currentTime")
     assert abs(position - RESUME_AT) < 1.5
+    assert page.get_by_label("Playback speed").input_value() == SPEED
+    assert page.evaluate("document.querySelector('video[data-lesson-video]').playbackRate") == 1.5

@@ -16,7 +16,9 @@ def _login(client, tenant, member):
         client.force_login(member)
 
 
-def test_without_a_catalog_page_courses_shows_an_empty_state(client_a):
+def test_without_a_catalog_page_courses_shows_an_empty_state(client_a, tenant_a):
+    with tenant_a.activate():  # every new portal has one: staff may have deleted it
+        CourseIndexPage.objects.all().delete()
     response = client_a.get("/courses/")
     assert response.status_code == HTTPStatus.OK
     assert "No courses are published yet" in response.text

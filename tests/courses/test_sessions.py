@@ -6,6 +6,7 @@ from http import HTTPStatus
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.utils import timezone
 
 import pytest
 from icalendar import Calendar
@@ -13,6 +14,8 @@ from icalendar import Calendar
 from courses.models import CourseIndexPage, CoursePage, LiveSessionPage, SessionRegistration
 from courses.services import CourseError
 from courses.session_services import (
+    ATTENDANCE_TOO_EARLY,
+    NO_SEAT,
     NOT_REQUESTED,
     SEAT_PAYMENT_HANDLERS,
     SESSION_CLOSED,
@@ -136,12 +139,18 @@ def test_a_seat_payment_handler_confirms_a_seat_with_a_voucher(
     assert paid.status == Status.REGISTERED
 
 
-def test_staff_mark_attendance(tenant_a, member_factory):
-    member = member_factory(tenant_a)
+def test_staff_mark_attendance_once_the_session_has_started(tenant_a, member_factory):
+    member, waiting = _members(member_factory, tenant_a, 2)
     with tenant_a.activate():
-        session = make_session()
+        session = make_session(capacity=1)
         session_register(member=member, session=session)
+        session_register(member=waiting, session=session)
+        with pytest.raises(CourseError, match=ATTENDANCE_TOO_EARLY):
+            attendance_mark(session=session, member=member, attended=True)
+        session.starts_at = timezone.now() - timedelta(minutes=1)
         assert attendance_mark(session=session, member=member, attended=True).attended is True
+        with pytest.raises(CourseError, match=NO_SEAT):
+            attendance_mark(session=session, member=waiting, attended=True)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -10,8 +10,9 @@ from portal.models import HomePage
 
 VIDEO = {
     "title": "Intro video",
-    "document": None,
+    "video": None,
     "url": "https://video.example/v.mp4",
+    "poster": None,
     "captions": [],
 }
 
@@ -27,8 +28,11 @@ def course_index() -> CourseIndexPage:
 
 
 def make_lesson(course: CoursePage, *, title: str, video: bool = False, **fields) -> LessonPage:
-    """A live lesson at the end of ``course``: text, or a video when ``video=True``."""
-    body = [("paragraph", f"<p>Body of {title}.</p>")]
+    """A live lesson at the end of ``course``: text, or a video when ``video=True``.
+
+    ``body=[...]`` replaces the default content.
+    """
+    body = fields.pop("body", None) or [("paragraph", f"<p>Body of {title}.</p>")]
     if video:
         body.insert(0, ("video", VIDEO))
     lesson = LessonPage(title=title, slug=slugify(title), body=body, **fields)
@@ -63,3 +67,22 @@ def make_session(
     session = LiveSessionPage(title=title, slug=slugify(title), **fields)
     course_index().add_child(instance=session)
     return session
+
+
+def complete_course(*, member, course: CoursePage) -> None:
+    """Enrol ``member`` and mark every live lesson of ``course`` done, through the services."""
+    from courses.services import enrollment_create, lesson_complete
+
+    enrollment_create(member=member, course=course)
+    for lesson in LessonPage.objects.live().child_of(course).order_by("path"):
+        lesson_complete(member=member, lesson=lesson)
+
+
+def make_feedback(*, member, course: CoursePage, recommend: int = 8, **answers):
+    """``member`` completes ``course`` and answers its survey (ratings default to 4)."""
+    from courses.feedback_services import feedback_submit
+
+    complete_course(member=member, course=course)
+    for name in ("content_rating", "instructor_rating", "pace_rating"):
+        answers.setdefault(name, 4)
+    return feedback_submit(member=member, course=course, recommend=recommend, **answers)

@@ -10,6 +10,7 @@ from wagtail.documents import get_document_model
 import pytest
 from allauth.account.models import EmailAddress
 from django_tenants.utils import schema_context
+from wagtailmedia import get_media_model
 
 from portal import demo
 from portal.accounts.models import User
@@ -29,6 +30,7 @@ def _counts() -> dict:
             "home_revision": home.latest_revision_id,
             "password": User.objects.get(email=demo.STAFF_EMAIL).password,
             "documents": get_document_model().objects.count(),
+            "media": get_media_model().objects.count(),
         }
 
 
@@ -42,7 +44,8 @@ def test_seed_demo_builds_the_demo_portal_and_is_idempotent(settings, tmp_path):
         call_command("seed_demo", stdout=StringIO())
         assert _counts() == first
         assert first["users"] == 4 and first["verified"] == 4 and first["posts"] == 3
-        assert first["documents"] == 6  # two demo videos, each with en and fr captions
+        assert first["documents"] == 4  # en and fr captions of the two demo videos
+        assert first["media"] == 2  # the two demo videos (wagtailmedia)
         with schema_context("demo"):
             staff = User.objects.get(email=demo.STAFF_EMAIL)
             assert staff.check_password(demo.STAFF_PASSWORD) and staff.is_staff

@@ -1,10 +1,61 @@
-// Reports the lesson video's position every few seconds (and on pause and at the end) so the
-// server can record progress; the server clamps and checks every value it receives.
+// Lesson videos: a playback speed remembered in this browser, transcript times that seek the
+// video, and, for enrolled learners, the position reported every few seconds (and on pause and
+// at the end) so the lesson resumes there; the server clamps and checks every value it receives.
 (function () {
   "use strict";
   var INTERVAL_MS = 5000;
+  var SPEED_KEY = "guildhall:playback-rate";
 
-  function setup(body) {
+  function storedSpeed() {
+    try {
+      return window.localStorage.getItem(SPEED_KEY);
+    } catch (error) {
+      return null; // storage disabled: every video starts at normal speed
+    }
+  }
+
+  function storeSpeed(value) {
+    try {
+      window.localStorage.setItem(SPEED_KEY, value);
+    } catch (error) { /* storage disabled or full: the choice lasts for this page */ }
+  }
+
+  function applySpeed(video, value) {
+    var rate = parseFloat(value);
+    if (!isFinite(rate) || rate <= 0) return;
+    video.defaultPlaybackRate = rate;
+    video.playbackRate = rate;
+  }
+
+  function setupPlayer(player) {
+    var video = player.querySelector("video[data-lesson-video]");
+    if (!video) return;
+    var controls = player.querySelector("[data-video-controls]");
+    var select = player.querySelector("select[data-playback-speed]");
+    if (controls && select) {
+      var saved = storedSpeed();
+      if (saved && select.querySelector('option[value="' + saved + '"]')) select.value = saved;
+      applySpeed(video, select.value);
+      // Loading the media resets the rate to the default, which applySpeed also set.
+      video.addEventListener("loadedmetadata", function () { applySpeed(video, select.value); });
+      select.addEventListener("change", function () {
+        applySpeed(video, select.value);
+        storeSpeed(select.value);
+      });
+      controls.hidden = false;
+    }
+    player.querySelectorAll("button[data-seek]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var seconds = parseFloat(button.dataset.seek);
+        if (!isFinite(seconds)) return;
+        video.currentTime = seconds;
+        video.play().catch(function () { /* autoplay refused: the video waits at that time */ });
+        video.focus();
+      });
+    });
+  }
+
+  function setupProgress(body) {
     var video = body.querySelector("video[data-lesson-video]");
     if (!video) return;
     var url = body.dataset.progressUrl;
@@ -25,9 +76,11 @@
       }).catch(function () { /* offline: the next ping catches up */ });
     }
 
-    video.addEventListener("loadedmetadata", function () {
+    function resume() {
       if (start > 0 && start < video.duration - 1) video.currentTime = start;
-    });
+    }
+    if (video.readyState >= 1) resume();
+    else video.addEventListener("loadedmetadata", resume, { once: true });
     var timer = null;
     video.addEventListener("play", function () {
       if (!timer) timer = window.setInterval(send, INTERVAL_MS);
@@ -42,6 +95,7 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    document.querySelectorAll("[data-progress-url]").forEach(setup);
+    document.querySelectorAll("[data-video-player]").forEach(setupPlayer);
+    document.querySelectorAll("[data-progress-url]").forEach(setupProgress);
   });
 })();
