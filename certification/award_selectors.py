@@ -1,0 +1,102 @@
+"""Reads of certifications and awards: a member's certifications, transcripts, staff listings.
+
+Each selector is a fixed number of queries whatever the number of awards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from certification.models import Award, Certification, Transcript
+
+
+@dataclass
+class CertificationRecord:
+    """One certification of a member: the award that counts now and the older ones."""
+
+    certification: Certification
+    latest: Award
+    history: list[Award] = field(default_factory=list)
+
+    @property
+    def renew_open(self) -> bool:
+        """Whether the member may renew now: a valid award inside the renewal window."""
+        opens = self.latest.renewal_opens_at()
+        return self.latest.is_valid and opens is not None and timezone.now() >= opens
+
+
+def member_certifications(*, member) -> list[CertificationRecord]:
+    """The member's certifications by name, each with its latest award and history: one query."""
+    awards = (
+        Award.objects.filter(member=member)
+        .select_related("certification__exam", "certification__renewal_exam")
+        .order_by("certification__name", "certification_id", "-issued_at", "-pk")
+    )
+    records: list[CertificationRecord] = []
+    for award in awards:
+        if records and records[-1].certification.pk == award.certification_id:
+            records[-1].history.append(award)
+        else:
+            records.append(CertificationRecord(certification=award.certification, latest=award))
+    return records
+
+
+def transcript_of(*, member) -> Transcript | None:
+    """The member's transcript setting, if they ever set one: one query."""
+    return Transcript.objects.filter(member=member).first()
+
+
+def public_transcript(*, slug: str) -> tuple[Transcript, list[Award]]:
+    """A public transcript and its member's valid awards, or ``Http404``: two queries."""
+    transcript = Transcript.objects.select_related("member").filter(slug=slug, public=True).first()
+    if transcript is None:
+        raise Http404("No such transcript.")
+    now = timezone.now()
+    awards = [
+        award
+        for award in Award.objects.filter(
+            member=transcript.member_id, current=True, revoked_at__isnull=True
+        )
+        .select_related("certification")
+        .order_by("certification__name")
+        if award.status_at(now) == Award.Status.VALID
+    ]
+    return transcript, awards
+
+
+def certification_list() -> QuerySet[Certification]:
+    """Every certification, by name, for the staff screens: one query."""
+    return Certification.objects.order_by("name")
+
+
+STATUS_FILTERS = {
+    "valid": "Valid",
+    "expired": "Expired",
+    "renewed": "Renewed",
+    "revoked": "Revoked",
+}
+
+
+def awards_for_staff(*, certification: Certification, status: str = "") -> QuerySet[Award]:
+    """The certification's awards, newest first, with their members; filtered by status."""
+    now = timezone.now()
+    awards = Award.objects.filter(certification=certification).select_related(
+        "member", "revoked_by"
+    )
+    if status == "revoked":
+        awards = awards.filter(revoked_at__isnull=False)
+    elif status == "renewed":
+        awards = awards.filter(revoked_at__isnull=True, superseded_at__isnull=False)
+    elif status == "expired":
+        awards = awards.filter(
+            revoked_at__isnull=True, superseded_at__isnull=True, expires_at__lte=now
+        )
+    elif status == "valid":
+        awards = awards.filter(revoked_at__isnull=True, superseded_at__isnull=True).exclude(
+            expires_at__lte=now
+        )
+    return awards.order_by("-issued_at", "-pk")

@@ -1,1 +1,0 @@
-"""Models of the certification app; its features arrive with their own issue."""

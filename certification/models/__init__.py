@@ -1,0 +1,7 @@
+"""Certification: banks, exams, attempts, certifications and awards, vouchers, transcripts."""
+
+from certification.models.attempts import Attempt, AttemptAnswer  # noqa: F401
+from certification.models.awards import Award, Certification, Transcript  # noqa: F401
+from certification.models.banks import QuestionBank  # noqa: F401
+from certification.models.exams import Exam, ExamTopicQuota  # noqa: F401
+from certification.models.vouchers import Voucher, VoucherBatch  # noqa: F401
