@@ -14,4 +14,9 @@ PAGES = [
     ("announcements", "/announcements/"),
     ("announcements feed", "/announcements/feed/"),
     ("login page", "/accounts/login/"),
+    ("course catalog", "/courses/"),
+    ("catalog search", "/courses/?q=deploy&sort=enrolled"),
+    ("course page", "/courses/getting-started/"),
+    ("lesson page (preview)", "/courses/getting-started/welcome/"),
+    ("exam page", "/certification/exams/cloud-practitioner/"),
 ]
