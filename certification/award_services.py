@@ -26,7 +26,7 @@ from django.utils import timezone
 from dateutil.relativedelta import relativedelta
 
 from certification.models import Attempt, Award, Certification, Transcript
-from courses.session_selectors import viewer_zone
+from portal.accounts.api import viewer_zone
 
 REASON_REQUIRED = "Give the reason for revoking: the member is told."
 REASON_TOO_LONG = "Keep the reason under 1000 characters."
@@ -104,10 +104,11 @@ def award_for_pass(*, attempt: Attempt) -> Award | None:
 
 
 def _portal_url(path: str) -> str:
+    """``path`` on this portal's own site, from Wagtail's cached site root paths (no query)."""
     from wagtail.models import Site
 
-    site = Site.objects.filter(is_default_site=True).first()
-    root = site.root_url if site is not None else ""
+    roots = Site.get_site_root_paths()
+    root = next((site.root_url for site in roots), "")
     return f"{root}{path}"
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 
 from courses.records_pdf import CompletionRecord, record_enrollment, record_pdf, record_reference
-from courses.session_selectors import viewer_zone
+from portal.accounts.api import viewer_zone
 from portal.models import BrandSettings
 
 NOT_COMPLETED = "Complete every lesson of “{title}” to get its record of completion."

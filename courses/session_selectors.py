@@ -8,7 +8,6 @@ Kept apart from ``selectors.py`` for now; they belong there once that module is 
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
@@ -30,17 +29,7 @@ from django.urls import reverse
 from wagtail.models import Page, PageViewRestriction
 
 from courses.models import LiveSessionPage, SessionRegistration
-
-UTC = ZoneInfo("UTC")
-
-
-def viewer_zone(*, member) -> ZoneInfo:
-    """The member's own time zone, or UTC for visitors (and unknown zone names)."""
-    name = getattr(member, "time_zone", "") if member.is_authenticated else ""
-    try:
-        return ZoneInfo(name) if name else UTC
-    except (ValueError, KeyError):
-        return UTC
+from portal.accounts.api import viewer_zone
 
 
 def can_see_join_link(*, session: LiveSessionPage, registration) -> bool:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from courses.models import LiveSessionPage, SessionRegistration
 from courses.services import CourseError
-from courses.session_selectors import viewer_zone
+from portal.accounts.api import viewer_zone
 
 SESSION_CLOSED = "Registration for this session has closed."
 SESSION_FULL = "Every seat of this session is taken."

@@ -22,8 +22,9 @@ from courses.feedback_selectors import survey_due
 from courses.models import CoursePage, LessonPage
 from courses.selectors import catalog_page, dashboard_for
 from courses.services import CourseError, enrollment_create, lesson_complete, progress_record
-from courses.session_selectors import my_sessions, viewer_zone
+from courses.session_selectors import my_sessions
 from courses.session_views import feed_url
+from portal.accounts.api import viewer_zone
 
 SIGN_IN_TO_RECORD = "Sign in to record your progress."
 LESSON_NOT_FOUND = "No such lesson."

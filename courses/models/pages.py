@@ -49,7 +49,8 @@ class CourseIndexPage(RestrictionCheckedInQuery, Page):
     def get_context(self, request, *args, **kwargs):
         from courses.forms import CatalogFilterForm
         from courses.selectors import catalog_list, catalog_topics
-        from courses.session_selectors import catalog_sessions, viewer_zone
+        from courses.session_selectors import catalog_sessions
+        from portal.accounts.api import viewer_zone
 
         context = super().get_context(request, *args, **kwargs)
         form = CatalogFilterForm(request.GET, topics=catalog_topics(index_page=self))
@@ -185,7 +186,8 @@ class CoursePage(RestrictionCheckedInQuery, Page):
 
     def get_context(self, request, *args, **kwargs):
         from courses.selectors import course_outline
-        from courses.session_selectors import upcoming_sessions, viewer_zone
+        from courses.session_selectors import upcoming_sessions
+        from portal.accounts.api import viewer_zone
 
         context = super().get_context(request, *args, **kwargs)
         context["outline"] = course_outline(course=self, member=request.user, details=True)

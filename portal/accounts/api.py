@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from portal.accounts.export import register_exporter
 from portal.accounts.mfa import mfa_required
 from portal.accounts.models import LANGUAGE_CHOICES, User
 
-__all__ = ["PublicProfile", "mfa_required", "public_profile", "register_exporter"]
+__all__ = [
+    "PublicProfile",
+    "mfa_required",
+    "public_profile",
+    "register_exporter",
+    "viewer_zone",
+]
 
 _LANGUAGE_NAMES = dict(LANGUAGE_CHOICES)
 
@@ -39,3 +46,15 @@ def public_profile(user: User) -> PublicProfile:
         languages=tuple(str(_LANGUAGE_NAMES.get(code, code)) for code in user.languages),
         time_zone=user.time_zone,
     )
+
+
+UTC = ZoneInfo("UTC")
+
+
+def viewer_zone(*, member) -> ZoneInfo:
+    """The member's own time zone, or UTC for visitors (and unknown zone names)."""
+    name = getattr(member, "time_zone", "") if member.is_authenticated else ""
+    try:
+        return ZoneInfo(name) if name else UTC
+    except (ValueError, KeyError):
+        return UTC
