@@ -9,11 +9,15 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from certification.models import Attempt, Certification, Exam, QuestionBank
+from certification.models import Attempt, Badge, Certification, Exam, QuestionBank
 from certification.staff import awards, vouchers  # noqa: F401 - registers their admin hooks
 
 CERTIFICATION_HAS_AWARDS = (
     "“{name}” cannot be deleted: members hold awards of it, and awards are kept for good."
+)
+BADGE_HAS_AWARDS = (
+    "“{name}” cannot be deleted: members hold it, and awards are kept for good. "
+    "Untick “active” to stop awarding it."
 )
 EXAM_HAS_ATTEMPTS = (
     "“{title}” cannot be deleted: members have taken it, and their results depend on it. "
@@ -46,10 +50,21 @@ class CertificationViewSet(SnippetViewSet):
     search_fields = ["name"]
 
 
-class CertificationViewSetGroup(SnippetViewSetGroup):
-    """Banks, exams and certifications; "Awards" and "Vouchers" join through ``submenu_hook``."""
+class BadgeViewSet(SnippetViewSet):
+    model = Badge
+    icon = "pick"
+    menu_label = "Badges"
+    list_display = ["name", "kind", "required_certification", "min_accepted_answers", "active"]
+    list_filter = ["kind", "active"]
+    search_fields = ["name"]
 
-    items = (QuestionBankViewSet, ExamViewSet, CertificationViewSet)
+
+class CertificationViewSetGroup(SnippetViewSetGroup):
+    """Banks, exams, certifications and badges; "Awards", "Vouchers" and "MVP nominations" join
+    through ``submenu_hook``.
+    """
+
+    items = (QuestionBankViewSet, ExamViewSet, CertificationViewSet, BadgeViewSet)
     menu_icon = "success"
     menu_label = "Certification"
     menu_name = "certification"
@@ -62,6 +77,12 @@ register_snippet(CertificationViewSetGroup)
 @hooks.register("before_delete_snippet")
 def keep_exams_with_attempts(request, instances):
     """Refuse to delete an exam members have taken (their attempts protect it), with a message."""
+    if any(isinstance(instance, Badge) for instance in instances):
+        held = [b for b in instances if isinstance(b, Badge) and b.awards.exists()]
+        if held:
+            messages.error(request, BADGE_HAS_AWARDS.format(name=held[0].name))
+            return redirect("wagtailsnippets_certification_badge:edit", held[0].pk)
+        return None
     if any(isinstance(instance, Certification) for instance in instances):
         awarded = [c for c in instances if isinstance(c, Certification) and c.awards.exists()]
         if awarded:

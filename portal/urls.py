@@ -19,6 +19,7 @@ urlpatterns = [
     path("announcements/feed/", feeds.AnnouncementFeed(), name="announcement_feed"),
     path("", include("courses.urls")),
     path("certification/", include("certification.urls")),
+    path("", include("certification.public_urls")),
     path("community/", include("community.urls")),
     path("healthz", health.healthz, name="healthz"),
 ]

@@ -6,6 +6,8 @@ renewal or a new pass after expiry ends the previous one's currency and keeps it
 Awards are written only through ``certification.award_services``.
 """
 
+import hashlib
+import secrets
 import uuid
 from datetime import datetime, timedelta
 
@@ -93,7 +95,81 @@ class Certification(index.Indexed, models.Model):
         return self.renewal_exam or self.exam
 
 
-class Award(models.Model):
+def new_salt() -> str:
+    """A random salt for hashing an award's recipient e-mail in its Open Badges assertion."""
+    return secrets.token_hex(16)
+
+
+def hashed_identity(email: str, salt: str) -> str:
+    """Open Badges 2.0 hashed recipient identity: ``sha256$`` + sha256(email + salt)."""
+    return "sha256$" + hashlib.sha256((email.strip().lower() + salt).encode()).hexdigest()
+
+
+class Credential(models.Model):
+    """What every credential a member holds shares: a certification award, an Expert badge, an
+    MVP title. Each is an Open Badges 2.0 hosted assertion at a stable public address
+    (``public_id``) whose recipient is the member's e-mail at issue, hashed with a salt.
+
+    Subclasses define ``public_id``, ``member``, ``issued_at``, ``expires_at``,
+    ``superseded_at`` and ``revoked_at`` / ``revocation_reason``.
+    """
+
+    recipient_salt = models.CharField(max_length=32, default=new_salt, editable=False)
+    recipient_identity = models.CharField(
+        max_length=80,
+        blank=True,
+        editable=False,
+        help_text="sha256$… of the member's e-mail at issue and the salt (Open Badges).",
+    )
+
+    Status = None  # set below to the shared TextChoices
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.recipient_identity and self.member_id:
+            self.recipient_identity = hashed_identity(self.member.email, self.recipient_salt)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = [*kwargs["update_fields"], "recipient_identity"]
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Credentials are never deleted; revoke them instead.")
+
+    def status_at(self, moment: datetime) -> str:
+        if self.revoked_at:
+            return CredentialStatus.REVOKED
+        if self.superseded_at:
+            return CredentialStatus.RENEWED
+        if self.expires_at is not None and self.expires_at <= moment:
+            return CredentialStatus.EXPIRED
+        return CredentialStatus.VALID
+
+    @property
+    def status(self) -> str:
+        """Valid, expired, renewed (superseded by a renewal) or revoked, as of now."""
+        return self.status_at(timezone.now())
+
+    @property
+    def is_valid(self) -> bool:
+        return self.status == CredentialStatus.VALID
+
+    def get_status_display(self) -> str:
+        return CredentialStatus(self.status).label
+
+
+class CredentialStatus(models.TextChoices):
+    VALID = "valid", "Valid"
+    EXPIRED = "expired", "Expired"
+    RENEWED = "renewed", "Renewed"
+    REVOKED = "revoked", "Revoked"
+
+
+Credential.Status = CredentialStatus
+
+
+class Award(Credential):
     """A certification earned by a member: when, until when, and what became of it.
 
     ``current`` marks the member's latest award of the certification that was not revoked;
@@ -102,11 +178,7 @@ class Award(models.Model):
     are never deleted, so a member's history (expired, renewed, revoked) stays complete.
     """
 
-    class Status(models.TextChoices):
-        VALID = "valid", "Valid"
-        EXPIRED = "expired", "Expired"
-        RENEWED = "renewed", "Renewed"
-        REVOKED = "revoked", "Revoked"
+    Status = CredentialStatus
 
     public_id = models.UUIDField(
         default=uuid.uuid4, unique=True, editable=False, help_text="For the public verify link."
@@ -162,30 +234,6 @@ class Award(models.Model):
 
     def __str__(self) -> str:
         return f"{self.certification_id} for {self.member_id} ({self.issued_at:%Y-%m-%d})"
-
-    def delete(self, *args, **kwargs):
-        raise PermissionError("Awards are never deleted; revoke them instead.")
-
-    def status_at(self, moment: datetime) -> str:
-        if self.revoked_at:
-            return self.Status.REVOKED
-        if self.superseded_at:
-            return self.Status.RENEWED
-        if self.expires_at is not None and self.expires_at <= moment:
-            return self.Status.EXPIRED
-        return self.Status.VALID
-
-    @property
-    def status(self) -> str:
-        """Valid, expired, renewed (superseded by a renewal) or revoked, as of now."""
-        return self.status_at(timezone.now())
-
-    @property
-    def is_valid(self) -> bool:
-        return self.status == self.Status.VALID
-
-    def get_status_display(self) -> str:
-        return self.Status(self.status).label
 
     def renewal_opens_at(self) -> datetime | None:
         """When holders may start renewing; None for an award that never expires."""
