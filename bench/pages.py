@@ -4,6 +4,10 @@ Each entry is ``(name, path)`` on a portal's host. The first entry is the baseli
 page's throughput and median latency is also reported as a ratio to it, measured by the same
 server in the same run, so the numbers compare across machines. Paths must answer 200 to an
 anonymous visitor of the demo portal (a redirect or 404 is counted as an error).
+
+A path may name a demo record that has no fixed address with ``{placeholder}``: ``PLACEHOLDERS``
+maps each to a function run in the portal's schema that returns its value (a credential's
+public id, say), resolved once before the run.
 """
 
 BASELINE = ("trivial view", "/healthz")
@@ -19,4 +23,28 @@ PAGES = [
     ("course page", "/courses/getting-started/"),
     ("lesson page (preview)", "/courses/getting-started/welcome/"),
     ("exam page", "/certification/exams/cloud-practitioner/"),
+    ("verify page", "/verify/{valid_award}/"),
+    ("Open Badges assertion", "/badges/assertions/{valid_award}.json"),
+    ("MVP directory", "/certification/mvp/"),
 ]
+
+
+def _valid_award() -> str:
+    """The public id of the newest certification award that is still valid."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from certification.models import Award
+
+    award = (
+        Award.objects.filter(revoked_at__isnull=True, superseded_at__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()))
+        .order_by("-issued_at")
+        .first()
+    )
+    if award is None:
+        raise LookupError("The portal has no valid certification award (seed_demo makes some).")
+    return str(award.public_id)
+
+
+PLACEHOLDERS = {"valid_award": _valid_award}

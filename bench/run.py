@@ -48,7 +48,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 if str(BASE_DIR) not in sys.path:
     sys.path.insert(0, str(BASE_DIR))  # run as a script: make `bench` and `portal` importable
 
-from bench.pages import BASELINE, PAGES  # noqa: E402
+from bench.pages import BASELINE, PAGES, PLACEHOLDERS  # noqa: E402
 
 REPORT_LUA = BASE_DIR / "bench" / "report.lua"
 OUTPUT_DIR = BASE_DIR / "var" / "bench"
@@ -163,11 +163,12 @@ def database_description() -> str:
 
 def prepare_portal(
     *, host: str | None, own_portal: bool, collectstatic: bool, pages: list[tuple[str, str]]
-) -> tuple[str, dict[str, int]]:
+) -> tuple[str, dict[str, int], list[tuple[str, str]]]:
     """Set Django up in this process, make sure the portal exists, collect static files.
 
-    Returns the host name to send and each page's query count. The public schema and the
-    portal's schema get any migration they lack first, as a deploy would apply them.
+    Returns the host name to send, each page's query count, and the pages with their
+    ``{placeholders}`` filled in. The public schema and the portal's schema get any migration
+    they lack first, as a deploy would apply them.
     """
     os.environ.update(bench_environment(allowed_hosts=".localhost,localhost,127.0.0.1"))
     import django
@@ -196,10 +197,29 @@ def prepare_portal(
             print("Collecting static files into staticfiles/...", end=" ", flush=True)
             call_command("collectstatic", interactive=False, verbosity=0)
             print(f"{time.monotonic() - started:.1f} s", flush=True)
+        pages = resolve_placeholders(pages, schema=domain.tenant.schema_name)
         queries = count_queries(host=host, pages=pages)
     finally:
         connections.close_all()
-    return host, queries
+    return host, queries, pages
+
+
+def resolve_placeholders(pages: list[tuple[str, str]], *, schema: str) -> list[tuple[str, str]]:
+    """Fill each path's ``{name}`` from ``bench.pages.PLACEHOLDERS``, in the portal's schema."""
+    from django_tenants.utils import schema_context
+
+    resolved = []
+    with schema_context(schema):
+        values = {}
+        for name, path in pages:
+            for key, find in PLACEHOLDERS.items():
+                if "{" + key + "}" in path and key not in values:
+                    try:
+                        values[key] = find()
+                    except LookupError as error:
+                        raise BenchError(f"{name}: {error}") from error
+            resolved.append((name, path.format(**values) if "{" in path else path))
+    return resolved
 
 
 def count_queries(*, host: str, pages: list[tuple[str, str]]) -> dict[str, int]:
@@ -482,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         pages = selected_pages(args.pages)
         print(f"Database: {database_description()}", flush=True)
-        host, queries = prepare_portal(
+        host, queries, pages = prepare_portal(
             host=args.host,
             own_portal=args.own_portal,
             collectstatic=not args.no_collectstatic,

@@ -1,1 +1,0 @@
-"""Models of the community app; its features arrive with their own issue."""
