@@ -4,11 +4,12 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
+OBVERIFY := .venv-obverify
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate seed serve test test-fast browser-deps lint fmt bench bench-provisioning db-start db-stop clean help
+.PHONY: run install obverify migrate seed serve test test-fast browser-deps lint fmt bench bench-provisioning db-start db-stop clean help
 
 help:
 	@echo "make run    install, start the embedded database, migrate, seed the demo portal, serve it"
@@ -24,6 +25,17 @@ $(VENV)/.installed: requirements.txt
 	touch $@
 
 install: $(VENV)/.installed
+
+# The Open Badges reference verifier (openbadges 1.1.2) in its own environment: it pins
+# Python-2-era packages, so it is installed without its dependencies and with the overrides
+# listed in tests/obverify/requirements.txt. tests/certification/test_openbadges_verifier.py
+# runs it on the live test server.
+$(OBVERIFY)/.installed: tests/obverify/requirements.txt
+	test -x $(OBVERIFY)/bin/python || $(PYTHON) -m venv $(OBVERIFY)
+	$(OBVERIFY)/bin/python -m pip install --quiet --no-deps -r tests/obverify/requirements.txt
+	touch $@
+
+obverify: $(OBVERIFY)/.installed
 
 migrate: install
 	$(MANAGE) migrate_schemas --shared --noinput -v 0
@@ -46,10 +58,10 @@ browser-deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	@test -f node_modules/axe-core/axe.min.js || npm ci --no-audit --no-fund --silent
 
-test: install browser-deps
+test: install obverify browser-deps
 	$(PY) -m pytest
 
-test-fast: install
+test-fast: install obverify
 	$(PY) -m pytest -m "not browser"
 
 lint: install

@@ -1,4 +1,5 @@
-"""Reads of certifications and awards: a member's certifications, transcripts, staff listings.
+"""Reads of certifications and awards: a member's certifications and badges, transcripts, staff
+listings.
 
 Each selector is a fixed number of queries whatever the number of awards.
 """
@@ -11,7 +12,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from certification.models import Award, Certification, Transcript
+from certification.credentials import badge_criteria
+from certification.models import Award, Badge, BadgeAward, Certification, Transcript
 
 
 @dataclass
@@ -50,8 +52,18 @@ def transcript_of(*, member) -> Transcript | None:
     return Transcript.objects.filter(member=member).first()
 
 
-def public_transcript(*, slug: str) -> tuple[Transcript, list[Award]]:
-    """A public transcript and its member's valid awards, or ``Http404``: two queries."""
+@dataclass
+class PublicTranscript:
+    """What a public transcript shows: its member's valid certifications and badges."""
+
+    transcript: Transcript
+    awards: list[Award]
+    badges: list[BadgeAward]
+
+
+def public_transcript(*, slug: str) -> PublicTranscript:
+    """A public transcript and its member's valid awards and badges, or ``Http404``: three
+    queries."""
     transcript = Transcript.objects.select_related("member").filter(slug=slug, public=True).first()
     if transcript is None:
         raise Http404("No such transcript.")
@@ -65,7 +77,53 @@ def public_transcript(*, slug: str) -> tuple[Transcript, list[Award]]:
         .order_by("certification__name")
         if award.status_at(now) == Award.Status.VALID
     ]
-    return transcript, awards
+    badges = [
+        award
+        for award in BadgeAward.objects.filter(
+            member=transcript.member_id, current=True, revoked_at__isnull=True
+        )
+        .select_related("badge")
+        .order_by("badge__kind", "badge__name")
+        if award.status_at(now) == BadgeAward.Status.VALID
+    ]
+    return PublicTranscript(transcript=transcript, awards=awards, badges=badges)
+
+
+def member_badges(*, member) -> list[BadgeAward]:
+    """The member's Expert badges and MVP title, the MVP title first, then by name: the latest
+    award of each badge (valid, expired, renewed or revoked), its badge joined: one query.
+
+    Older awards of the same badge (an MVP title renewed each year) are left out: the latest
+    one says where the member stands, and its verify page links the history that matters.
+    """
+    awards = (
+        BadgeAward.objects.filter(member=member)
+        .select_related("badge")
+        .order_by("-badge__kind", "badge__name", "badge_id", "-issued_at", "-pk")
+    )
+    latest: list[BadgeAward] = []
+    for award in awards:
+        if not latest or latest[-1].badge_id != award.badge_id:
+            latest.append(award)
+    return latest
+
+
+@dataclass(frozen=True)
+class BadgeOffer:
+    """An Expert badge a member can earn, and how, in words."""
+
+    badge: Badge
+    criteria: str
+
+
+def expert_badges_to_earn() -> list[BadgeOffer]:
+    """The active Expert badges by name, each with how it is earned: one query."""
+    badges = Badge.objects.filter(kind=Badge.Kind.EXPERT, active=True).select_related(
+        "required_certification"
+    )
+    return [
+        BadgeOffer(badge=badge, criteria=badge_criteria(badge)) for badge in badges.order_by("name")
+    ]
 
 
 def certification_list() -> QuerySet[Certification]:

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from dateutil.relativedelta import relativedelta
 
+from certification.expert import expert_badges_evaluate
 from certification.models import Attempt, Award, Certification, Transcript
 from portal.accounts.api import viewer_zone
 
@@ -60,14 +61,15 @@ def award_for_pass(*, attempt: Attempt) -> Award | None:
     call for the same attempt does nothing. A pass while holding a valid award renews it only
     inside the renewal window. A pass of the renewal exam without a valid award earns nothing
     (the exam page refuses such a start, so this only happens if the award expired or was
-    revoked during the attempt).
+    revoked during the attempt). A new award then evaluates the member's Expert badges in the
+    same transaction (holding the certification may complete a rule; see ``expert``).
     """
     if not attempt.passed or Award.objects.filter(attempt=attempt).exists():
         return None
     certification = _certification_for(attempt.exam_id)
     if certification is None:
         return None
-    get_user_model().objects.select_for_update().filter(pk=attempt.member_id).first()
+    member = get_user_model().objects.select_for_update().filter(pk=attempt.member_id).first()
     now = timezone.now()
     previous = (
         Award.objects.select_for_update(of=("self",))
@@ -93,14 +95,16 @@ def award_for_pass(*, attempt: Attempt) -> Award | None:
             fields.append("superseded_at")
         previous.save(update_fields=fields)
     start = previous.expires_at if renewing and previous.expires_at else now
-    return Award.objects.create(
-        member_id=attempt.member_id,
+    award = Award.objects.create(
+        member=member,
         certification=certification,
         attempt=attempt,
         issued_at=now,
         expires_at=expiry_after(max(start, now), certification),
         renewed_from=previous if renewing else None,
     )
+    expert_badges_evaluate(member=member)  # holding the certification may complete a rule
+    return award
 
 
 def _portal_url(path: str) -> str:

@@ -62,15 +62,14 @@ def record_of(award: Award | BadgeAward, *, now: datetime | None = None) -> Cred
     if isinstance(award, Award):
         certification = award.certification
         kind, slug, name = "certification", certification.slug, certification.name
-        description = certification.description or f"Holders passed “{certification.exam}”."
-        exam = certification.exam
-        criteria = f"Pass the exam “{exam}” (pass mark {exam.pass_mark_percent}%)."
+        description = certification_description(certification)
+        criteria = certification_criteria(certification)
         image = certification.badge_image
     else:
         badge = award.badge
         kind, slug, name = badge.kind, badge.slug, badge.name
         description = badge.description
-        criteria = badge.criteria or _rule_in_words(badge)
+        criteria = badge_criteria(badge)
         image = badge.image
     return CredentialRecord(
         award=award,
@@ -89,6 +88,22 @@ def record_of(award: Award | BadgeAward, *, now: datetime | None = None) -> Cred
         revocation_reason=award.revocation_reason,
         renewed_by_public_id=_renewal_id(award) if award.superseded_at else None,
     )
+
+
+def certification_description(certification) -> str:
+    """What holding ``certification`` proves, in words (its exam joined, or one query)."""
+    return certification.description or f"Holders passed “{certification.exam}”."
+
+
+def certification_criteria(certification) -> str:
+    """How ``certification`` is earned, in words (its exam joined, or one query)."""
+    exam = certification.exam
+    return f"Pass the exam “{exam}” (pass mark {exam.pass_mark_percent}%)."
+
+
+def badge_criteria(badge) -> str:
+    """How an Expert badge or the MVP title is earned: the editor's words, else its rule's."""
+    return badge.criteria or _rule_in_words(badge)
 
 
 def _rule_in_words(badge) -> str:

@@ -361,3 +361,63 @@ def seed_certifications(*, staff_email: str) -> list[str]:
         )
         lines.append("20 Practitioner exam vouchers generated (Certification › Vouchers).")
     return lines
+
+
+EXPERT_BADGE = {
+    "kind": "expert",
+    "name": "Northwind Cloud Expert",
+    "slug": "cloud-expert",
+    "description": "Certified Cloud Practitioners whose community answers on Northwind Cloud "
+    "were accepted again and again.",
+    "answer_tag": "deployment",
+    "min_accepted_answers": 3,
+}
+MVP_NOMINATION = {
+    "nominator": "learner3@demo.localhost",
+    "nominee": "learner2@demo.localhost",
+    "reason": "Lukas answers deployment questions within hours and wrote the guide to blue/green "
+    "releases everyone links to.",
+    "expertise": "Deployment, Networking",
+}
+
+
+def seed_badges(*, staff_email: str) -> list[str]:
+    """An Expert badge rule (Cloud Practitioners with 3 accepted answers tagged "deployment")
+    and one MVP: learner 3 nominates learner 2, staff approve. Idempotent."""
+    from certification.models import Badge, BadgeAward, Certification
+    from certification.mvp_services import (
+        mvp_badge_get_or_create,
+        nomination_approve,
+        nomination_create,
+    )
+    from portal.accounts.models import User
+
+    lines = []
+    practitioner = Certification.objects.filter(slug="cloud-practitioner").first()
+    if practitioner and not Badge.objects.filter(slug=EXPERT_BADGE["slug"]).exists():
+        Badge.objects.create(**EXPERT_BADGE, required_certification=practitioner)
+        lines.append(f"Expert badge “{EXPERT_BADGE['name']}” created (Certification › Badges).")
+    members = {
+        user.email: user
+        for user in User.objects.filter(
+            email__in=[MVP_NOMINATION["nominator"], MVP_NOMINATION["nominee"], staff_email]
+        )
+    }
+    if len(members) < 3:
+        return lines
+    badge = mvp_badge_get_or_create()
+    nominee = members[MVP_NOMINATION["nominee"]]
+    if not BadgeAward.objects.filter(badge=badge, member=nominee).exists():
+        nomination = nomination_create(
+            nominator=members[MVP_NOMINATION["nominator"]],
+            nominee_id=nominee.pk,
+            reason=MVP_NOMINATION["reason"],
+            expertise=MVP_NOMINATION["expertise"],
+        )
+        nomination_approve(
+            nomination=nomination,
+            reviewed_by=members[staff_email],
+            note="Demo: approved for the first MVP cohort.",
+        )
+        lines.append(f"{nominee.email}: MVP (nominated by learner 3, approved by staff).")
+    return lines

@@ -1,7 +1,13 @@
 """Members' certification pages: "My certifications", the public transcript, exam vouchers.
 
 Domain errors (``VoucherError``, ``ExamError``) become messages on the page, never a 500.
+Each credential on these pages comes with the links of its verify page
+(``verify_views.credential_links``), so both offer the same.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,10 +15,19 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from certification.award_selectors import member_certifications, public_transcript, transcript_of
+from certification.award_selectors import (
+    CertificationRecord,
+    expert_badges_to_earn,
+    member_badges,
+    member_certifications,
+    public_transcript,
+    transcript_of,
+)
 from certification.award_services import transcript_set
+from certification.models import Award, Badge, BadgeAward
 from certification.selectors import exam_by_slug
 from certification.services import ExamError
+from certification.verify_views import CredentialLinks, credential_links, portal_name_of
 from certification.voucher_services import VoucherError, voucher_redeem_for_exam
 
 TRANSCRIPT_PUBLIC = "Your transcript is public: anyone with its address sees it."
@@ -21,11 +36,43 @@ VOUCHER_USED = "Voucher accepted: your attempt has started."
 CODE_MISSING = "Enter the voucher code."
 
 
+@dataclass(frozen=True)
+class Card:
+    """One credential on a member page: the certification's record or the badge award, and
+    its links."""
+
+    item: CertificationRecord | BadgeAward
+    links: CredentialLinks
+
+
+def _card(request: HttpRequest, item, award: Award | BadgeAward, name: str, portal: str) -> Card:
+    links = credential_links(
+        request,
+        public_id=award.public_id,
+        name=name,
+        issued_at=award.issued_at,
+        expires_at=award.expires_at,
+        portal_name=portal,
+    )
+    return Card(item=item, links=links)
+
+
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    """Each certification the member earned: status, dates, renewal and history."""
+    """Each certification and badge the member earned: status, dates, renewal, history, and
+    the links to show them off (verify page, certificate, badge image, LinkedIn)."""
+    portal = portal_name_of(request)
+    records = member_certifications(member=request.user)
+    badges = member_badges(member=request.user)
+    # Members without a valid Expert badge are shown how to earn one.
+    has_expert = any(award.badge.kind == Badge.Kind.EXPERT and award.is_valid for award in badges)
     context = {
-        "records": member_certifications(member=request.user),
+        "cards": [
+            _card(request, record, record.latest, record.certification.name, portal)
+            for record in records
+        ],
+        "badge_cards": [_card(request, award, award, award.badge.name, portal) for award in badges],
+        "expert_offers": [] if has_expert else expert_badges_to_earn(),
         "transcript": transcript_of(member=request.user),
     }
     return render(request, "certification/mine.html", context)
@@ -42,11 +89,11 @@ def transcript_settings(request: HttpRequest) -> HttpResponse:
 
 
 def transcript(request: HttpRequest, slug: str) -> HttpResponse:
-    """A member's valid certifications, for anyone, if the member made the transcript public."""
-    transcript, awards = public_transcript(slug=slug)
-    return render(
-        request, "certification/transcript.html", {"transcript": transcript, "awards": awards}
-    )
+    """A member's valid certifications and badges, for anyone, if the member made the
+    transcript public."""
+    shown = public_transcript(slug=slug)
+    context = {"transcript": shown.transcript, "awards": shown.awards, "badges": shown.badges}
+    return render(request, "certification/transcript.html", context)
 
 
 @login_required

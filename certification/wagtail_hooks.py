@@ -10,7 +10,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from certification.models import Attempt, Badge, Certification, Exam, QuestionBank
-from certification.staff import awards, vouchers  # noqa: F401 - registers their admin hooks
+from certification.staff import awards, mvp, vouchers  # noqa: F401 - registers their admin hooks
 
 CERTIFICATION_HAS_AWARDS = (
     "“{name}” cannot be deleted: members hold awards of it, and awards are kept for good."

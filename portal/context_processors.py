@@ -16,6 +16,7 @@ TENANT_BASE = "base.html"
 SECTIONS = {
     "/courses/": "courses",
     "/learning/": "learning",
+    "/certification/mvp/": "mvps",  # before its parent: the first matching prefix wins
     "/certification/": "certification",
     "/community/": "community",
     "/accounts/": "account",

@@ -543,6 +543,13 @@ def seed_certifications(ctx: SeedContext) -> None:
     ctx.lines.extend(seed(staff_email=STAFF_EMAIL))
 
 
+def seed_badges(ctx: SeedContext) -> None:
+    """An Expert badge rule and one MVP (learner 2), approved from a nomination."""
+    from certification.demo_data import seed_badges as seed
+
+    ctx.lines.extend(seed(staff_email=STAFF_EMAIL))
+
+
 # Survey answers of the demo learners who completed a course (content, instructor, pace, 0-10).
 DEMO_FEEDBACK = [
     (5, 5, 4, 10, "Short, clear lessons. My first deployment worked on the first try."),
@@ -614,6 +621,7 @@ SEED_STEPS: list[SeedStep] = [
     seed_sessions,
     seed_exams,
     seed_certifications,
+    seed_badges,
     seed_feedback,
 ]
 

@@ -78,28 +78,48 @@ def django_db_setup(django_db_setup, django_db_blocker):
     yield
 
 
+_FLUSHED = {"pending": False}
+
+
+def _restore_session_portals() -> None:
+    from django.db import connections
+
+    connections["default"].set_schema_to_public()
+    platform_ensure()
+    for spec in _SESSION_TENANTS.values():
+        schema = spec["slug"].replace("-", "_")
+        if not Organization.objects.filter(schema_name=schema).exists():
+            organization = Organization.objects.create(
+                schema_name=schema, slug=spec["slug"], name=spec["name"]
+            )
+            Domain.objects.create(domain=spec["domain"], tenant=organization, is_primary=True)
+
+
 @pytest.fixture(autouse=True)
 def _public_schema_between_tests(request) -> Iterator[None]:
     """Start and end every test on the public schema; restore A and B after a flush.
 
     Transactional tests end with a flush of the public tables, which would drop the rows of the
-    session's portals (their schemas survive); this puts the rows back.
+    session's portals (their schemas survive); this puts the rows back, after the test and again
+    before the next one (pytest-django's live-server helper may flush after this fixture's
+    teardown).
     """
     connection.set_schema_to_public()
+    if _FLUSHED["pending"]:
+        with django_db_blocker_unblocked(request):
+            _restore_session_portals()
+        # Rows restored inside a test's transaction roll back with it: check again next time.
+        _FLUSHED["pending"] = connection.in_atomic_block
     yield
     connection.set_schema_to_public()
     if "transactional_db" in request.fixturenames or "live_server" in request.fixturenames:
-        from django.db import connections
+        _restore_session_portals()
+        _FLUSHED["pending"] = True
 
-        connections["default"].set_schema_to_public()
-        platform_ensure()
-        for spec in _SESSION_TENANTS.values():
-            schema = spec["slug"].replace("-", "_")
-            if not Organization.objects.filter(schema_name=schema).exists():
-                organization = Organization.objects.create(
-                    schema_name=schema, slug=spec["slug"], name=spec["name"]
-                )
-                Domain.objects.create(domain=spec["domain"], tenant=organization, is_primary=True)
+
+def django_db_blocker_unblocked(request):
+    """The database unblocked for the session fixtures' rows, whatever the test's own marks."""
+    return request.getfixturevalue("django_db_blocker").unblock()
 
 
 def _session_tenant(key: str) -> TenantInfo:

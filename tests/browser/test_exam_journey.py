@@ -1,15 +1,18 @@
-"""A learner takes the demo's Practitioner exam in Chromium, reloads midway, passes, and finds
-the certification on "My certifications", then makes their transcript public.
+"""A learner takes the demo's Practitioner exam in Chromium, reloads midway, passes, finds the
+certification and its badge on "My certifications", makes their transcript public, and opens
+the public verify page of the award, as an employer would; then the MVP directory.
 
 Answers are saved by the page's script as they are given (each click waits for the save's
-response, never a sleep); the exam, attempt, result, My certifications and transcript pages
-pass axe-core.
+response, never a sleep); the exam, attempt, result, My certifications, transcript, verify and
+MVP directory pages pass axe-core.
 """
+
+import re
 
 import pytest
 from django_tenants.utils import schema_context
 
-from certification.models import Attempt, AttemptAnswer
+from certification.models import Attempt, AttemptAnswer, Award
 from tests.browser.conftest import axe_violations, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,6 +79,34 @@ def test_learner_takes_an_exam_resumes_after_reload_and_passes(demo_portal, live
     page.wait_for_url(f"{base}/certification/mine/")
     page.locator(".award-transcript a").click()
     page.wait_for_url(f"{base}/certification/transcript/*/")
-    assert page.get_by_role("cell", name="Northwind Certified Cloud Practitioner").count() == 0
+    assert (
+        page.get_by_role("cell", name="Northwind Certified Cloud Practitioner", exact=True).count()
+        == 0
+    )
     assert page.get_by_role("rowheader", name="Northwind Certified Cloud Practitioner").count() == 1
+    assert axe_violations(page) == []
+    assert axe_violations(page) == []
+
+    # The badge image is served (the plain badge drawn for the demo's certification).
+    page.goto(f"{base}/certification/mine/")
+    badge = card.locator("img.award-card__badge")
+    assert badge.evaluate("image => image.complete && image.naturalWidth > 0")
+    # Chromium names it "Verify page : …" (the hidden span is positioned), hence the pattern.
+    verify = re.compile(r"^Verify page ?: Northwind Certified Cloud Practitioner$")
+    page.get_by_role("link", name=verify).click()
+    page.wait_for_url(f"{base}/verify/*/")
+    assert page.get_by_role("heading", level=1).inner_text() == (
+        "Northwind Certified Cloud Practitioner"
+    )
+    assert page.locator(".credential-status__text").inner_text().endswith("Valid")
+    with schema_context(demo_portal.schema_name):
+        award = Award.objects.get(member__email="learner1@demo.localhost")
+    assert page.url.endswith(f"/verify/{award.public_id}/")
+    assert "learner1@demo.localhost" not in page.content()
+    assert page.get_by_role("link", name="Add to LinkedIn profile").count() == 1
+    assert axe_violations(page) == []
+
+    page.goto(f"{base}/certification/mvp/")
+    mvp = page.locator(".mvp-card", has_text="Lukas Brenner")  # the demo's MVP
+    assert mvp.count() == 1 and "Deployment" in mvp.inner_text()
     assert axe_violations(page) == []

@@ -50,3 +50,29 @@ def test_the_demo_certifications_awards_and_vouchers_are_seeded_once(tenant_a, m
         ("learner2@demo.localhost", "valid"),
         ("learner3@demo.localhost", "expired"),
     ]
+
+
+def test_the_demo_expert_badge_and_mvp_are_seeded_once(tenant_a, member_factory):
+    from certification.models import Badge, BadgeAward, Nomination
+    from portal.demo import seed_badges, seed_certifications
+
+    for email in ("learner2@demo.localhost", "learner3@demo.localhost"):
+        member_factory(tenant_a, email=email)
+    member_factory(tenant_a, email="staff@demo.localhost", staff=True)
+    ctx = SeedContext(organization=tenant_a.organization, domain=tenant_a.domain, created=False)
+    with tenant_a.activate():
+        seed_exams(ctx)
+        seed_certifications(ctx)
+        seed_badges(ctx)
+        lines = len(ctx.lines)
+        seed_badges(ctx)
+        assert len(ctx.lines) == lines  # nothing new the second time
+        expert = Badge.objects.get(kind="expert")
+        assert expert.required_certification.slug == "cloud-practitioner"
+        mvps = list(BadgeAward.objects.filter(badge__kind="mvp").select_related("member"))
+        nomination = Nomination.objects.get()
+    assert [(award.member.email, award.status) for award in mvps] == [
+        ("learner2@demo.localhost", "valid")
+    ]
+    assert mvps[0].expertise_list == ["Deployment", "Networking"]
+    assert nomination.status == "approved" and nomination.award_id == mvps[0].pk

@@ -5,11 +5,13 @@ from http import HTTPStatus
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 import pytest
 
 from certification.award_services import award_revoke, transcript_set
-from certification.models import Award, Transcript
+from certification.models import Award, Badge, Transcript
+from tests.factories.badges import give_badge, make_badge, revoke_badge
 from tests.factories.certification import make_certification, make_exam, take_exam
 
 pytestmark = pytest.mark.django_db
@@ -55,7 +57,126 @@ def test_my_certifications_shows_status_expiry_renewal_and_history(
     page = signed_in.get(MINE).text
     assert "Earlier awards of Cloud" in page and "Renewed" in page
     assert "Expired" in page and f'href="{old.exam.get_absolute_url()}"' in page
-    assert "PDF" not in page  # no placeholder links until certificates exist
+    with tenant_a.activate():
+        cloud_now = Award.objects.get(certification=cloud, current=True)
+        legacy = Award.objects.get(certification=old)
+    assert f'href="/verify/{cloud_now.public_id}/certificate.pdf"' in page
+    assert f'href="/verify/{legacy.public_id}/certificate.pdf"' in page  # expired: still its own
+
+
+def _links_of(page: str, public_id) -> dict[str, bool]:
+    return {
+        "verify": f'href="http://a.localhost/verify/{public_id}/"' in page,
+        "pdf": f'href="/verify/{public_id}/certificate.pdf"' in page,
+        "badge": f'href="/verify/{public_id}/badge.png"' in page,
+        "linkedin": "https://www.linkedin.com/profile/add?startTask=CERTIFICATION_NAME"
+        "&amp;name=Cloud%20Pro&amp;organizationName=Alpha%20Academy"
+        in page
+        and f"certId={public_id}" in page,
+    }
+
+
+def test_each_certification_links_its_verify_page_certificate_badge_and_linkedin(
+    signed_in, tenant_a, learner, clock
+):
+    with tenant_a.activate():
+        cloud = make_certification(name="Cloud Pro")
+        take_exam(member=learner, exam=cloud.exam)
+        valid = Award.objects.get(certification=cloud)
+        other = make_certification(name="Revoked Thing")
+        take_exam(member=learner, exam=other.exam)
+        revoked = award_revoke(
+            award=Award.objects.get(certification=other), reason="Copied", revoked_by=None
+        )
+    _relogin(signed_in, tenant_a, learner)
+    page = signed_in.get(MINE).text
+    assert _links_of(page, valid.public_id) == dict.fromkeys(
+        ("verify", "pdf", "badge", "linkedin"), True
+    )
+    assert "Download certificate (PDF)" in page and "Download badge image" in page
+    assert "Add to LinkedIn" in page
+    assert _links_of(page, revoked.public_id) == {
+        "verify": True,
+        "pdf": False,
+        "badge": False,
+        "linkedin": False,
+    }
+    assert 'src="/badges/classes/certification/cloud-pro.png"' in page
+
+
+def test_the_badges_section_lists_expert_badges_and_the_mvp_title(
+    signed_in, tenant_a, learner, member_factory, clock
+):
+    with tenant_a.activate():
+        expert = give_badge(
+            member=learner,
+            badge=make_badge(name="Kubernetes Expert"),
+            expires_at=timezone.now() + YEAR,
+        )
+        mvp = give_badge(member=learner, badge=make_badge(name="MVP", kind=Badge.Kind.MVP))
+        lapsed = give_badge(member=learner, badge=make_badge(name="Old Expert"))
+        revoke_badge(award=lapsed, reason="Answers were copied")
+        give_badge(member=member_factory(tenant_a), badge=make_badge(name="Someone Else Expert"))
+    _relogin(signed_in, tenant_a, learner)
+    page = signed_in.get(MINE).text
+    badges = page[page.index('id="badges-heading"') :]
+    assert badges.index("MVP") < badges.index("Kubernetes Expert")  # the title first
+    assert "Expert badge" in badges and "MVP title" in badges
+    assert '<time datetime="2031-05-06T09:00:00+00:00">6 May 2031</time>' in badges
+    for award in (expert, mvp):
+        assert f'href="http://a.localhost/verify/{award.public_id}/"' in badges
+        assert f'href="/verify/{award.public_id}/certificate.pdf"' in badges
+        assert f'href="/verify/{award.public_id}/badge.png"' in badges
+    assert 'src="/badges/classes/expert/kubernetes-expert.png"' in badges
+    assert "Revoked" in badges and "Answers were copied" in badges
+    assert f'href="/verify/{lapsed.public_id}/certificate.pdf"' not in badges
+    assert "Someone Else Expert" not in page
+    assert "How to earn it" not in page  # they hold an Expert badge already
+
+
+def test_without_expert_badges_the_page_explains_how_to_earn_them(signed_in, tenant_a, learner):
+    with tenant_a.activate():
+        cloud = make_certification(name="Cloud Pro")
+        make_badge(
+            name="Kubernetes Expert",
+            required_certification=cloud,
+            answer_tag="kubernetes",
+            min_accepted_answers=5,
+        )
+        make_badge(name="Written Rule Expert", criteria="Write three <b>guides</b>.")
+        make_badge(name="Retired Expert", active=False)
+    page = signed_in.get(MINE).text
+    assert "you earn one automatically once you meet its rule" in page
+    assert "Kubernetes Expert" in page and "Written Rule Expert" in page
+    assert "hold a valid “Cloud Pro” certification" in page
+    assert "5 accepted community answers tagged “kubernetes”" in page
+    assert "Write three &lt;b&gt;guides&lt;/b&gt;." in page
+    assert "Retired Expert" not in page
+
+
+def test_the_transcript_lists_valid_badges_with_their_verify_links(
+    client_a, tenant_a, learner, clock
+):
+    with tenant_a.activate():
+        cloud = make_certification(name="Cloud Pro")
+        take_exam(member=learner, exam=cloud.exam)
+        award = Award.objects.get(certification=cloud)
+        expert = give_badge(member=learner, badge=make_badge(name="Kubernetes Expert"))
+        mvp = give_badge(member=learner, badge=make_badge(name="MVP", kind=Badge.Kind.MVP))
+        expired = give_badge(
+            member=learner,
+            badge=make_badge(name="Lapsed Expert"),
+            expires_at=timezone.now() - timedelta(days=1),
+        )
+        revoked = give_badge(member=learner, badge=make_badge(name="Revoked Expert"))
+        revoke_badge(award=revoked, reason="x")
+        transcript = transcript_set(member=learner, public=True)
+    page = client_a.get(f"/certification/transcript/{transcript.slug}/").text
+    for shown in (award, expert, mvp):
+        assert f'href="/verify/{shown.public_id}/"' in page
+    assert "Kubernetes Expert" in page and "MVP title" in page
+    assert "Lapsed Expert" not in page and "Revoked Expert" not in page
+    assert str(expired.public_id) not in page
 
 
 def test_an_award_of_another_member_or_portal_is_not_shown(
