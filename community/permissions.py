@@ -59,33 +59,62 @@ def _suspension_message(suspension: Suspension) -> str:
     return SUSPENDED.format(until=until, reason=suspension.reason)
 
 
-def participation_refusal(*, member) -> str | None:
-    """Why ``member`` may not post, vote or flag at all (signed out or suspended), or None."""
+UNSET = object()
+
+
+def participation_refusal(*, member, suspension=UNSET) -> str | None:
+    """Why ``member`` may not post, vote or flag at all (signed out or suspended), or None.
+
+    A page that already read the member's suspension (the suspension notice does, once per
+    request) passes it as ``suspension`` to save the query.
+    """
     if member is None or not member.is_authenticated:
         return SIGN_IN
-    suspension = active_suspension(member=member)
+    if suspension is UNSET:
+        suspension = active_suspension(member=member)
     if suspension is not None:
         return _suspension_message(suspension)
     return None
 
 
+_MODERATOR_CACHE = "_community_is_moderator"
+
+
 def is_moderator(*, member) -> bool:
-    """Staff with the moderation permission (and superusers) moderate the community."""
-    return bool(
-        member is not None
-        and member.is_authenticated
-        and (member.is_superuser or member.has_perm("community.moderate_community"))
-    )
+    """Superusers and holders of ``community.moderate_community`` (directly or through a group)
+    moderate the community. One query, remembered on the member object for the request, as
+    Django remembers permissions."""
+    if member is None or not member.is_authenticated or not member.is_active:
+        return False
+    if member.is_superuser:
+        return True
+    if not hasattr(member, _MODERATOR_CACHE):
+        from django.contrib.auth.models import Permission
+        from django.db.models import Q
+
+        held = Permission.objects.filter(
+            codename="moderate_community", content_type__app_label="community"
+        ).filter(Q(user=member) | Q(group__user=member))
+        setattr(member, _MODERATOR_CACHE, held.exists())
+    return getattr(member, _MODERATOR_CACHE)
 
 
-def answer_refusal(*, member, question, settings: CommunitySettings | None = None) -> str | None:
+def answer_refusal(
+    *,
+    member,
+    question,
+    settings: CommunitySettings | None = None,
+    suspension=UNSET,
+    credentials: list | None = None,
+) -> str | None:
     """Why ``member`` may not answer ``question`` under the portal's answer policy, or None.
 
     Staff and MVPs always may; otherwise the policy decides: every member, any valid
     certification, or a certification tied to one of the question's tags (``Tag.certifications``).
-    Certified means what ``certification.api`` says, nothing else.
+    Certified means what ``certification.api`` says, nothing else. A page that already read the
+    member's suspension and credentials (``member_badges_summary``) passes them to save queries.
     """
-    refusal = participation_refusal(member=member)
+    refusal = participation_refusal(member=member, suspension=suspension)
     if refusal:
         return refusal
     if member.is_staff:
@@ -93,7 +122,9 @@ def answer_refusal(*, member, question, settings: CommunitySettings | None = Non
     settings = settings or settings_for_portal()
     if settings.answer_policy == CommunitySettings.AnswerPolicy.EVERYONE:
         return None
-    credentials = certification_api.member_badges_summary(member_ids=[member.pk]).get(member.pk, [])
+    if credentials is None:
+        summary = certification_api.member_badges_summary(member_ids=[member.pk])
+        credentials = summary.get(member.pk, [])
     if any(credential.kind == "mvp" for credential in credentials):
         return None
     if settings.answer_policy == CommunitySettings.AnswerPolicy.ANY_CERTIFICATION:
@@ -118,13 +149,15 @@ def reputation_of(*, member) -> int:
     return row or 0
 
 
-def _privilege_refusal(*, member, needed: int, action: str) -> str | None:
-    refusal = participation_refusal(member=member)
+def _privilege_refusal(
+    *, member, needed: int, action: str, suspension=UNSET, reputation: int | None = None
+) -> str | None:
+    refusal = participation_refusal(member=member, suspension=suspension)
     if refusal:
         return refusal
     if member.is_staff or is_moderator(member=member):
         return None
-    have = reputation_of(member=member)
+    have = reputation_of(member=member) if reputation is None else reputation
     if have < needed:
         return REPUTATION_NEEDED.format(needed=needed, action=action, have=have)
     return None
@@ -144,10 +177,22 @@ def edit_others_refusal(*, member, settings: CommunitySettings | None = None) ->
     )
 
 
-def close_refusal(*, member, settings: CommunitySettings | None = None) -> str | None:
+def close_refusal(
+    *,
+    member,
+    settings: CommunitySettings | None = None,
+    suspension=UNSET,
+    reputation: int | None = None,
+) -> str | None:
+    """Why ``member`` may not close or reopen questions, or None. A page that already read the
+    member's suspension and reputation passes them to save queries."""
     settings = settings or settings_for_portal()
     return _privilege_refusal(
-        member=member, needed=settings.close_reputation, action="close questions"
+        member=member,
+        needed=settings.close_reputation,
+        action="close questions",
+        suspension=suspension,
+        reputation=reputation,
     )
 
 

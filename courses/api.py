@@ -31,3 +31,24 @@ def continue_learning(*, member, limit: int = CONTINUE_LEARNING_LIMIT) -> list[E
     if member is None or not member.is_authenticated:
         return []
     return dashboard_for(member=member, limit=limit, unfinished=True)
+
+
+def course_and_lesson_choices() -> list[tuple[int, str]]:
+    """Live, public courses and their lessons as ``(page id, label)``, in the catalog's order
+    (each course, then its lessons labelled "Course › Lesson"), for "this is about" selects
+    such as the community's ask form. Two queries (pages, view restrictions)."""
+    from wagtail.models import Page
+
+    from courses.models import CoursePage, LessonPage
+
+    pages = Page.objects.live().public().type(CoursePage, LessonPage).order_by("path")
+    choices: list[tuple[int, str]] = []
+    course_titles: dict[str, str] = {}
+    for page_id, title, path in pages.values_list("pk", "title", "path"):
+        course_title = course_titles.get(path[: -Page.steplen])
+        if course_title is None:
+            course_titles[path] = title
+            choices.append((page_id, title))
+        else:
+            choices.append((page_id, f"{course_title} › {title}"))
+    return choices

@@ -1,0 +1,1 @@
+"""Staff screens of the community in the Wagtail admin (registered through hooks)."""
