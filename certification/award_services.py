@@ -17,17 +17,16 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from dateutil.relativedelta import relativedelta
 
+from certification.emails import credential_email, portal_url, send_on_commit
 from certification.expert import expert_badges_evaluate
 from certification.models import Attempt, Award, Certification, Transcript
-from portal.accounts.api import viewer_zone
 
 REASON_REQUIRED = "Give the reason for revoking: the member is told."
 REASON_TOO_LONG = "Keep the reason under 1000 characters."
@@ -107,33 +106,15 @@ def award_for_pass(*, attempt: Attempt) -> Award | None:
     return award
 
 
-def _portal_url(path: str) -> str:
-    """``path`` on this portal's own site, from Wagtail's cached site root paths (no query)."""
-    from wagtail.models import Site
-
-    roots = Site.get_site_root_paths()
-    root = next((site.root_url for site in roots), "")
-    return f"{root}{path}"
-
-
 def _email(*, template: str, subject: str, award: Award, **context) -> EmailMessage:
-    from portal.accounts.adapters import portal_name
-
-    name = portal_name()
-    body = render_to_string(
-        template,
-        {
-            "member": award.member,
-            "award": award,
-            "certification": award.certification,
-            "zone": viewer_zone(member=award.member),
-            "portal_name": name,
-            "mine_url": _portal_url(reverse("certification:mine")),
-            **context,
-        },
+    return credential_email(
+        template=template,
+        subject=f"{subject}: {award.certification.name}",
+        award=award,
+        certification=award.certification,
+        mine_url=portal_url(reverse("certification:mine")),
+        **context,
     )
-    subject = " ".join(f"[{name}] {subject}: {award.certification.name}".split())
-    return EmailMessage(subject=subject, body=body, to=[award.member.email])
 
 
 @transaction.atomic
@@ -160,7 +141,7 @@ def award_revoke(*, award: Award, reason: str, revoked_by) -> Award:
         subject="Certification revoked",
         award=award,
     )
-    transaction.on_commit(lambda: get_connection().send_messages([message]), robust=True)
+    send_on_commit(message)
     return award
 
 
@@ -190,7 +171,7 @@ def reminders_send() -> int:
             claimed = Award.objects.filter(pk=award.pk, **{f"{field}__isnull": True})
             if not claimed.update(**{field: now}):
                 continue
-            renew_url = _portal_url(award.certification.renew_exam.get_absolute_url())
+            renew_url = portal_url(award.certification.renew_exam.get_absolute_url())
             message = _email(
                 template="certification/email/award_expiring.txt",
                 subject=f"Expires in {days} days",

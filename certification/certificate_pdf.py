@@ -6,32 +6,25 @@ other library): a test reads back the value the certificate encodes. The QR code
 link to the same address, for readers who open the PDF on a screen.
 
 The certificate only repeats what the verify page says: the verify page is the proof, which is
-why the address is printed and encoded. It follows the record of completion
-(``courses/records_pdf.py``), whose font lookup it copies because apps do not import each
-other's modules.
+why the address is printed and encoded. It shares its fonts and colours with the record of
+completion (``courses/records_pdf.py``) through ``portal.pdf``.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from io import BytesIO
-from pathlib import Path
 from xml.sax.saxutils import escape, quoteattr
 
 from django.utils import dateformat
 
-import reportlab
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
 from reportlab.graphics.shapes import Drawing
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     Flowable,
     HRFlowable,
@@ -42,20 +35,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-# Fonts with the widest coverage first, so names in most scripts print; reportlab's own last.
-FONT_FILES = [
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-    (
-        str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"),
-        str(Path(reportlab.__file__).parent / "fonts" / "VeraBd.ttf"),
-    ),
-]
-INK = colors.HexColor("#111827")
-MUTED = colors.HexColor("#4b5563")
-RULE = colors.HexColor("#d1d5db")
+from portal.pdf import INK, MUTED, RULE, fonts
+
 QR_SIZE = 42 * mm
 # What the member did to hold it, by kind of credential ("certification", "expert", "mvp").
 EARNED = {
@@ -123,19 +104,8 @@ class VerificationQr(Flowable):
         self.canv.linkURL(self.url, (0, 0, self.width, self.height), relative=1)
 
 
-@cache
-def _fonts() -> tuple[str, str]:
-    """Register the first installed font pair (regular, bold) once; Helvetica if none is."""
-    for regular, bold in FONT_FILES:
-        if Path(regular).is_file() and Path(bold).is_file():
-            pdfmetrics.registerFont(TTFont("CertificateSans", regular))
-            pdfmetrics.registerFont(TTFont("CertificateSans-Bold", bold))
-            return "CertificateSans", "CertificateSans-Bold"
-    return "Helvetica", "Helvetica-Bold"
-
-
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
+    regular, bold = fonts()
     base = ParagraphStyle("base", fontName=regular, fontSize=10, leading=14, textColor=INK)
     centred = ParagraphStyle("centred", parent=base, alignment=1)
     return {

@@ -31,19 +31,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
 from dateutil.relativedelta import relativedelta
 
 from certification.credentials import badge_criteria
+from certification.emails import credential_email, send_on_commit
 from certification.models import AcceptedAnswer, Award, Badge, BadgeAward
-from portal.accounts.api import viewer_zone
 
 MAX_TAGS = 10
 TAG_MAX_LENGTH = 60  # Badge.answer_tag and AcceptedAnswer.tags hold slugs of at most 60
@@ -269,38 +267,16 @@ def _award(*, member, badge: Badge, previous: BadgeAward | None, now: datetime):
     except IntegrityError:
         return None
     message = _awarded_email(award=award)
-    transaction.on_commit(lambda: get_connection().send_messages([message]), robust=True)
+    send_on_commit(message)
     return award
 
 
-def _portal_url(path: str) -> str:
-    """``path`` on this portal's own site, from Wagtail's cached site root paths (no query).
-
-    The same as ``award_services._portal_url``, which imports this module.
-    """
-    from wagtail.models import Site
-
-    roots = Site.get_site_root_paths()
-    root = next((site.root_url for site in roots), "")
-    return f"{root}{path}"
-
-
 def _awarded_email(*, award: BadgeAward) -> EmailMessage:
-    from portal.accounts.adapters import portal_name
-
-    name = portal_name()
     badge = award.badge
-    body = render_to_string(
-        "certification/email/expert_badge_awarded.txt",
-        {
-            "member": award.member,
-            "award": award,
-            "badge": badge,
-            "criteria": badge_criteria(badge),
-            "zone": viewer_zone(member=award.member),
-            "portal_name": name,
-            "verify_url": _portal_url(reverse("credentials:verify", args=[award.public_id])),
-        },
+    return credential_email(
+        template="certification/email/expert_badge_awarded.txt",
+        subject=f"Expert badge earned: {badge.name}",
+        award=award,
+        badge=badge,
+        criteria=badge_criteria(badge),
     )
-    subject = " ".join(f"[{name}] Expert badge earned: {badge.name}".split())
-    return EmailMessage(subject=subject, body=body, to=[award.member.email])

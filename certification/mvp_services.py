@@ -21,17 +21,15 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, get_connection
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from dateutil.relativedelta import relativedelta
 
-from certification.award_services import _portal_url
+from certification.emails import credential_email, portal_url, send_on_commit
 from certification.models import Badge, BadgeAward, Nomination
-from portal.accounts.api import viewer_zone
 
 MVP_NAME = "Most Valuable Professional"
 MVP_SLUG = "mvp"
@@ -289,7 +287,7 @@ def nomination_approve(
     )
     pending.update(status=Nomination.Status.APPROVED, award=award, **review)
     Nomination.objects.filter(pk=nomination.pk).update(award=award)
-    _send_on_commit(_awarded_email(award))
+    send_on_commit(_awarded_email(award))
     return award
 
 
@@ -347,7 +345,7 @@ def mvp_renew(*, award: BadgeAward, renewed_by) -> BadgeAward:
         reviewed_by=renewed_by,
         review_note=RENEWED_FROM_LIST,
     )
-    _send_on_commit(_awarded_email(renewed))
+    send_on_commit(_awarded_email(renewed))
     return renewed
 
 
@@ -370,7 +368,7 @@ def badge_award_revoke(*, award: BadgeAward, reason: str, revoked_by) -> BadgeAw
     if not updated:
         raise MvpError(ALREADY_REVOKED)
     award = BadgeAward.objects.select_related("member", "badge").get(pk=award.pk)
-    _send_on_commit(
+    send_on_commit(
         _email(
             template="certification/email/mvp_revoked.txt",
             subject=f"Revoked: {award.badge.name}",
@@ -391,25 +389,11 @@ def _awarded_email(award: BadgeAward) -> EmailMessage:
 
 
 def _email(*, template: str, subject: str, award: BadgeAward, **context) -> EmailMessage:
-    from portal.accounts.adapters import portal_name
-
-    name = portal_name()
-    body = render_to_string(
-        template,
-        {
-            "member": award.member,
-            "award": award,
-            "badge": award.badge,
-            "zone": viewer_zone(member=award.member),
-            "portal_name": name,
-            "verify_url": _portal_url(reverse("credentials:verify", args=[award.public_id])),
-            "directory_url": _portal_url(reverse("certification:mvp_directory")),
-            **context,
-        },
+    return credential_email(
+        template=template,
+        subject=subject,
+        award=award,
+        badge=award.badge,
+        directory_url=portal_url(reverse("certification:mvp_directory")),
+        **context,
     )
-    subject = " ".join(f"[{name}] {subject}".split())
-    return EmailMessage(subject=subject, body=body, to=[award.member.email])
-
-
-def _send_on_commit(message: EmailMessage) -> None:
-    transaction.on_commit(lambda: get_connection().send_messages([message]), robust=True)

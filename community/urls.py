@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from community import list_views, moderation_views, post_views, vote_views
+from community import (
+    list_views,
+    moderation_views,
+    notification_views,
+    post_views,
+    report_views,
+    vote_views,
+)
 
 app_name = "community"
 urlpatterns = [
@@ -31,6 +38,14 @@ urlpatterns = [
     path("answers/<int:pk>/vote/", vote_views.answer_vote, name="answer_vote"),
     path("answers/<int:pk>/accept/", vote_views.answer_accept, name="answer_accept"),
     path("members/<int:pk>/", vote_views.member_profile, name="member"),
+    # Notifications, follows and preferences (notification_views)
+    path("notifications/", notification_views.notifications, name="notifications"),
+    path("notifications/read/", notification_views.mark_read, name="notifications_read"),
+    path("notifications/settings/", notification_views.preferences, name="preferences"),
+    path("questions/<int:pk>/follow/", notification_views.question_follow, name="question_follow"),
+    path("tags/<slug:slug>/follow/", notification_views.tag_follow, name="tag_follow"),
+    # The public leaderboard (report_views; the staff report is in the Wagtail admin)
+    path("leaderboard/", report_views.leaderboard, name="leaderboard"),
     # Moderation (moderation_views; the queue is in the Wagtail admin)
     path("flag/<str:kind>/<int:pk>/", moderation_views.flag, name="flag"),
 ]

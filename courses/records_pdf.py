@@ -9,9 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from io import BytesIO
-from pathlib import Path
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
@@ -20,32 +18,15 @@ from django.db.models.functions import Coalesce
 from django.utils import dateformat
 from django.utils.crypto import salted_hmac
 
-import reportlab
-from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import HRFlowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from courses.models import Enrollment, LessonPage
+from portal.pdf import INK, MUTED, RULE, fonts
 
 REFERENCE_SALT = "courses.record-of-completion"
-# Fonts with the widest coverage first, so names in most scripts print; reportlab's own last.
-FONT_FILES = [
-    (
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf",
-    ),
-    (
-        str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"),
-        str(Path(reportlab.__file__).parent / "fonts" / "VeraBd.ttf"),
-    ),
-]
-INK = colors.HexColor("#111827")
-MUTED = colors.HexColor("#4b5563")
-RULE = colors.HexColor("#d1d5db")
 
 
 def record_enrollment(*, member, course_id: int) -> Enrollment | None:
@@ -106,19 +87,8 @@ class CompletionRecord:
         return f"about {hours} h {minutes:02d} min" if minutes else f"about {hours} h"
 
 
-@cache
-def _fonts() -> tuple[str, str]:
-    """Register the first installed font pair (regular, bold) once; Helvetica if none is."""
-    for regular, bold in FONT_FILES:
-        if Path(regular).is_file() and Path(bold).is_file():
-            pdfmetrics.registerFont(TTFont("RecordSans", regular))
-            pdfmetrics.registerFont(TTFont("RecordSans-Bold", bold))
-            return "RecordSans", "RecordSans-Bold"
-    return "Helvetica", "Helvetica-Bold"
-
-
 def _styles() -> dict[str, ParagraphStyle]:
-    regular, bold = _fonts()
+    regular, bold = fonts()
     base = ParagraphStyle("base", fontName=regular, fontSize=11, leading=15, textColor=INK)
     centred = ParagraphStyle("centred", parent=base, alignment=1)
     return {
