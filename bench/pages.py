@@ -26,6 +26,10 @@ PAGES = [
     ("verify page", "/verify/{valid_award}/"),
     ("Open Badges assertion", "/badges/assertions/{valid_award}.json"),
     ("MVP directory", "/certification/mvp/"),
+    ("community home", "/community/"),
+    ("community search", "/community/search/?q=deploy"),
+    ("question page", "/community/questions/{answered_question}/"),
+    ("leaderboard", "/community/leaderboard/?period=all"),
 ]
 
 
@@ -47,4 +51,16 @@ def _valid_award() -> str:
     return str(award.public_id)
 
 
-PLACEHOLDERS = {"valid_award": _valid_award}
+def _answered_question() -> str:
+    """The visible community question with the most answers (the demo seeds some)."""
+    from community.models import Question
+
+    question = (
+        Question.objects.filter(hidden_at__isnull=True).order_by("-answer_count", "pk").first()
+    )
+    if question is None:
+        raise LookupError("The portal has no community question (seed_demo makes some).")
+    return str(question.pk)
+
+
+PLACEHOLDERS = {"valid_award": _valid_award, "answered_question": _answered_question}

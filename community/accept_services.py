@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from certification import api as certification_api
+from community import notification_services
 from community.models import Answer, Question, ReputationEvent
 from community.permissions import CommunityError, is_moderator, participation_refusal
 from community.reputation import Change, Kind, reputation_record, reversals
@@ -126,5 +127,6 @@ def answer_accept(*, member, answer: Answer) -> AcceptOutcome:
             Question.objects.filter(pk=question.pk).update(accepted_answer=answer, accepted_at=now)
             message = MOVED if previous is not None else ACCEPTED
             outcome = AcceptOutcome(answer.pk, True, previous, message, badges)
+            notification_services.notify_accepted(answer, actor=member)
         reputation_record(changes)
     return outcome

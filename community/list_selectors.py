@@ -234,9 +234,21 @@ def tag_choices() -> list[Tag]:
     return list(Tag.objects.only("name", "slug").order_by("name"))
 
 
-def tag_by_slug(*, slug: str) -> Tag | None:
-    """The tag with ``slug`` and its course page (for the link), or None: one query."""
-    return Tag.objects.select_related("course").filter(slug=slug).first()
+def tag_by_slug(*, slug: str, viewer=None) -> Tag | None:
+    """The tag with ``slug`` and its course page (for the link), or None: one query.
+
+    ``viewer_following`` says whether ``viewer`` follows the tag (in the same query).
+    """
+    from django.db.models import BooleanField, Exists, OuterRef, Value
+
+    from community.models import Follow
+
+    if viewer is not None and viewer.is_authenticated:
+        following = Exists(Follow.objects.filter(member_id=viewer.pk, tag_id=OuterRef("pk")))
+    else:
+        following = Value(False, output_field=BooleanField())
+    tags = Tag.objects.select_related("course").annotate(viewer_following=following)
+    return tags.filter(slug=slug).first()
 
 
 def expertise_queue(*, member, page: object = 1, per_page: int = PER_PAGE) -> ExpertiseQueue:

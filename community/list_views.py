@@ -39,6 +39,7 @@ from community.list_selectors import (
 )
 from community.models import Question
 from community.permissions import CommunityError, close_refusal, is_moderator
+from community.report_selectors import top_answerers
 from community.search_selectors import (
     ANSWERED_FILTERS,
     SIMILAR_MIN_LENGTH,
@@ -84,6 +85,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "tabs": _sort_tabs(reverse("community:index"), sort),
         "query_string": _query_string(request),
         "community_section": "unanswered" if sort == "unanswered" else "questions",
+        "top_answerers": top_answerers(),
     }
     return render(request, "community/index.html", context)
 
@@ -99,7 +101,7 @@ def tags(request: HttpRequest) -> HttpResponse:
 @require_GET
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     """/community/tags/<slug>/: a tag's description, course and questions."""
-    found = tag_by_slug(slug=slug)
+    found = tag_by_slug(slug=slug, viewer=request.user)
     if found is None:
         raise Http404("No such tag.")
     sort = sort_normalise(request.GET.get("sort"))

@@ -212,6 +212,17 @@ def _visible(post, viewer, moderator) -> bool:
     return moderator()
 
 
+def _viewer_following(viewer):
+    """Whether the viewer follows the question, as a subquery (False for visitors)."""
+    from django.db.models import BooleanField, Exists, Value
+
+    from community.models import Follow
+
+    if viewer is None or not viewer.is_authenticated:
+        return Value(False, output_field=BooleanField())
+    return Exists(Follow.objects.filter(member_id=viewer.pk, question_id=OuterRef("pk")))
+
+
 def _viewer_reputation(viewer):
     """The viewer's reputation total as a subquery (0 for visitors), for the close control."""
     from django.db.models import IntegerField, Subquery, Value
@@ -248,6 +259,7 @@ def question_page(*, question_id: int, viewer) -> QuestionPage | None:
             answers_json=_answers_json(viewer),
             settings_json=_settings_json(),
             viewer_reputation=_viewer_reputation(viewer),
+            viewer_following=_viewer_following(viewer),
         )
         .filter(pk=question_id)
         .first()

@@ -16,7 +16,7 @@ from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from community import search
+from community import notification_services, search
 from community.close_services import CLOSED_NO_ANSWERS
 from community.models import Answer, Comment, ModerationAction, Question, Revision, Tag
 from community.permissions import (
@@ -143,6 +143,7 @@ def question_create(
         created_at=now,
     )
     search.question_index(question_id=question.pk)
+    notification_services.notify_question(question)
     return question
 
 
@@ -210,6 +211,7 @@ def answer_create(*, question: Question, author, body_md: str) -> Answer:
         first_answer_at=Coalesce(F("first_answer_at"), now),
     )
     search.answer_index(answer_id=answer.pk)
+    notification_services.notify_answer(answer)
     return answer
 
 
@@ -270,6 +272,7 @@ def comment_create(
     Question.objects.filter(pk=question_id).update(
         last_activity_at=Greatest(F("last_activity_at"), now)
     )
+    notification_services.notify_comment(comment)
     return comment
 
 

@@ -20,3 +20,4 @@ class TagViewSet(SnippetViewSet):
 
 
 register_snippet(TagViewSet)
+from community.staff import report  # noqa: E402, F401 - registers Community › Answer times

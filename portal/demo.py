@@ -550,6 +550,14 @@ def seed_badges(ctx: SeedContext) -> None:
     ctx.lines.extend(seed(staff_email=STAFF_EMAIL))
 
 
+def seed_community(ctx: SeedContext) -> None:
+    """Community tags, two more members, questions and answers, votes, accepted answers (the
+    MVP earns the Expert badge) and flags for the moderation queue."""
+    from community.demo_data import seed_community as seed
+
+    ctx.lines.extend(seed(password=LEARNER_PASSWORD))
+
+
 # Survey answers of the demo learners who completed a course (content, instructor, pace, 0-10).
 DEMO_FEEDBACK = [
     (5, 5, 4, 10, "Short, clear lessons. My first deployment worked on the first try."),
@@ -622,6 +630,7 @@ SEED_STEPS: list[SeedStep] = [
     seed_exams,
     seed_certifications,
     seed_badges,
+    seed_community,
     seed_feedback,
 ]
 

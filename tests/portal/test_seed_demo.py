@@ -12,6 +12,8 @@ from allauth.account.models import EmailAddress
 from django_tenants.utils import schema_context
 from wagtailmedia import get_media_model
 
+from certification.models import BadgeAward
+from community.models import Question
 from portal import demo
 from portal.accounts.models import User
 from portal.models import AnnouncementPage, HomePage, IncidentUpdate
@@ -31,6 +33,8 @@ def _counts() -> dict:
             "password": User.objects.get(email=demo.STAFF_EMAIL).password,
             "documents": get_document_model().objects.count(),
             "media": get_media_model().objects.count(),
+            "questions": Question.objects.count(),
+            "badge_awards": BadgeAward.objects.count(),
         }
 
 
@@ -43,7 +47,9 @@ def test_seed_demo_builds_the_demo_portal_and_is_idempotent(settings, tmp_path):
         first = _counts()
         call_command("seed_demo", stdout=StringIO())
         assert _counts() == first
-        assert first["users"] == 4 and first["verified"] == 4 and first["posts"] == 3
+        # staff, three learners, and the two community members of the community seed
+        assert first["users"] == 6 and first["verified"] == 6 and first["posts"] == 3
+        assert first["questions"] >= 40 and first["badge_awards"] == 2  # learner2: MVP, Expert
         assert first["documents"] == 4  # en and fr captions of the two demo videos
         assert first["media"] == 2  # the two demo videos (wagtailmedia)
         with schema_context("demo"):
