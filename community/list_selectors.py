@@ -19,7 +19,17 @@ from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import (
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import JSONObject, Left
 from django.utils.html import strip_tags
 
@@ -178,16 +188,29 @@ def page_number(page: object) -> int:
 def page_of(queryset: QuerySet, *, page: object, per_page: int = PER_PAGE) -> Page:
     """Page ``page`` of ``queryset`` (ordered) and its total in one query.
 
-    The total comes with the rows (``COUNT(*) OVER ()``). Past the end, the last page is
+    The total comes with the rows as an uncorrelated scalar subquery, which PostgreSQL runs
+    once, over the filter alone (a window ``COUNT(*) OVER ()`` would compute every column of
+    every matching row, tag lists and headlines included: seconds at 100,000 questions). The
+    row columns are then computed for the page's rows only. Past the end, the last page is
     served instead (a count and the page again). Returns Django's ``Page``, whose paginator
     knows the count without asking the database again.
     """
     number = page_number(page)
-    counted = queryset.annotate(full_count=Window(Count("*")))
-    found = list(counted[(number - 1) * per_page : number * per_page])
+    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    total = RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)  # noqa: S611 - our SQL
+    counted = queryset.annotate(full_count=ExpressionWrapper(total, output_field=IntegerField()))
+
+    def rows(number: int) -> list:
+        # The page's ids come from the ordering alone (an index scan); only those rows get
+        # their columns computed, however deep the page.
+        start = (number - 1) * per_page
+        ids = queryset.order_by(*queryset.query.order_by).values("pk")[start : start + per_page]
+        return list(counted.filter(pk__in=ids))
+
+    found = rows(number)
     if not found and number > 1:
         number = max(1, math.ceil(queryset.count() / per_page))
-        found = list(counted[(number - 1) * per_page : number * per_page])
+        found = rows(number)
     paginator = Paginator(queryset, per_page)
     paginator.count = found[0].full_count if found else 0  # no COUNT query of its own
     return Page(found, number, paginator)
@@ -239,7 +262,7 @@ def tag_by_slug(*, slug: str, viewer=None) -> Tag | None:
 
     ``viewer_following`` says whether ``viewer`` follows the tag (in the same query).
     """
-    from django.db.models import BooleanField, Exists, OuterRef, Value
+    from django.db.models import BooleanField, Exists, OuterRef
 
     from community.models import Follow
 
