@@ -24,9 +24,10 @@ from django.utils import timezone
 
 from dateutil.relativedelta import relativedelta
 
-from certification.emails import credential_email, portal_url, send_on_commit
+from certification.emails import credential_email, send_on_commit
 from certification.expert import expert_badges_evaluate
 from certification.models import Attempt, Award, Certification, Transcript
+from portal.links import portal_url
 
 REASON_REQUIRED = "Give the reason for revoking: the member is told."
 REASON_TOO_LONG = "Keep the reason under 1000 characters."

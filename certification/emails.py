@@ -9,15 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from portal.accounts.api import viewer_zone
-
-
-def portal_url(path: str) -> str:
-    """``path`` on this portal's own site, from Wagtail's cached site root paths (no query)."""
-    from wagtail.models import Site
-
-    roots = Site.get_site_root_paths()
-    root = next((site.root_url for site in roots), "")
-    return f"{root}{path}"
+from portal.links import portal_url
 
 
 def credential_email(*, template: str, subject: str, award, **context) -> EmailMessage:

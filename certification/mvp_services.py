@@ -28,8 +28,9 @@ from django.utils import timezone
 
 from dateutil.relativedelta import relativedelta
 
-from certification.emails import credential_email, portal_url, send_on_commit
+from certification.emails import credential_email, send_on_commit
 from certification.models import Badge, BadgeAward, Nomination
+from portal.links import portal_url
 
 MVP_NAME = "Most Valuable Professional"
 MVP_SLUG = "mvp"

@@ -49,6 +49,7 @@ from community.models import (
     Warning,
 )
 from community.permissions import CommunityError, is_moderator, participation_refusal
+from portal.links import portal_url
 
 NOTE_MAX_LENGTH = 500
 REASON_MAX_LENGTH = 1000
@@ -120,14 +121,6 @@ def _clean(text: str, *, required: str, limit: int, too_long: str, field: str) -
     return text
 
 
-def _portal_url(path: str) -> str:
-    """``path`` on this portal's own site, from Wagtail's cached site root paths (no query)."""
-    from wagtail.models import Site
-
-    root = next((site.root_url for site in Site.get_site_root_paths()), "")
-    return f"{root}{path}"
-
-
 def _email(*, member, template: str, subject: str, **context) -> EmailMessage:
     from portal.accounts.adapters import portal_name
 
@@ -137,7 +130,7 @@ def _email(*, member, template: str, subject: str, **context) -> EmailMessage:
         {
             "member": member,
             "portal_name": name,
-            "community_url": _portal_url(reverse("community:index")),
+            "community_url": portal_url(reverse("community:index")),
             **context,
         },
     )
