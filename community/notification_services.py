@@ -34,6 +34,7 @@ from community.models import (
     Tag,
 )
 from portal.accounts.api import public_profile
+from portal.links import portal_url
 
 Kind = Notification.Kind
 Email = NotificationPreference.Email
@@ -56,14 +57,6 @@ def _portal_name() -> str:
     from portal.accounts.adapters import portal_name
 
     return portal_name()
-
-
-def portal_url(path: str) -> str:
-    """``path`` on this portal's own site, from Wagtail's cached site root paths."""
-    from wagtail.models import Site
-
-    root = next((site.root_url for site in Site.get_site_root_paths()), "")
-    return f"{root}{path}"
 
 
 def _subject(name: str, subject: str) -> str:
@@ -290,8 +283,9 @@ def digest_send() -> int:
     """Send each member one e-mail listing their notifications waiting for the daily digest,
     and mark them digested: how many e-mails were sent.
 
-    Each member's rows are locked (``skip_locked``) and marked with a conditional UPDATE in
-    one transaction, and the e-mail goes on commit, so two runs at once never send a row twice.
+    Each member's row is locked (a run finding it locked skips the member), their rows are
+    marked with a conditional UPDATE in the same transaction, and the e-mail goes on commit,
+    so two runs at once never send a row twice nor split one digest in two.
     """
     pending = (
         Notification.objects.filter(digested_at__isnull=True, emailed_at__isnull=True)
@@ -307,8 +301,14 @@ def digest_send() -> int:
 
 @transaction.atomic
 def _digest_member(member_id: int) -> int:
+    # One run at a time per member: the member's row is the lock (another run holding it is
+    # sending this digest, so this one skips the member). Locking the notification rows with
+    # SKIP LOCKED instead let two runs split one member's rows into two e-mails.
+    member_lock = get_user_model().objects.select_for_update(skip_locked=True)
+    if not member_lock.filter(pk=member_id).exists():
+        return 0
     rows = list(
-        Notification.objects.select_for_update(skip_locked=True, of=("self",))
+        Notification.objects.select_for_update(of=("self",))
         .filter(member_id=member_id, digested_at__isnull=True, emailed_at__isnull=True)
         .filter(_daily_condition())
         .select_related("member", "actor", "question", "answer")
