@@ -46,6 +46,11 @@ PREFERENCE_OF = {
     Kind.MY_ANSWER_ACCEPTED: "accepted",
     Kind.FOLLOWED_QUESTION: "followed",
     Kind.FOLLOWED_TAG: "followed",
+    Kind.IDEA_STATUS: "followed",
+    Kind.IDEA_COMMENT: "followed",
+    Kind.THANKED: "comments",
+    Kind.GIVEAWAY_WON: "accepted",
+    Kind.TESTIMONIAL: "answers",
 }
 EMAIL_TEMPLATE = "community/email/notify_{kind}.txt"
 DIGEST_TEMPLATE = "community/email/digest.txt"
@@ -86,11 +91,15 @@ def _emit(
     *,
     recipients: dict[int, str],
     actor,
-    question: Question,
+    question: Question | None = None,
     answer: Answer | None = None,
+    idea=None,
+    url: str = "",
+    text: str = "",
 ) -> list[Notification]:
-    """Notify ``recipients`` ({member id: kind}) about ``question``: rows in one query, instant
-    e-mails on commit. The actor is never notified."""
+    """Notify ``recipients`` ({member id: kind}) about ``question``, ``idea`` or the page at
+    ``url`` (a path): rows in one query, instant e-mails on commit. The actor is never notified.
+    ``text`` (the title shown) defaults to the question's or idea's title."""
     actor_id = actor.pk if actor is not None else None
     recipients = {pk: kind for pk, kind in recipients.items() if pk and pk != actor_id}
     if not recipients:
@@ -110,7 +119,9 @@ def _emit(
                 actor_id=actor_id,
                 question=question,
                 answer=answer,
-                text=question.title[:TEXT_MAX],
+                idea=idea,
+                url=url,
+                text=(text or (question or idea).title)[:TEXT_MAX],
                 created_at=now,
                 emailed_at=now if pk in instant else None,
             )
@@ -154,8 +165,38 @@ def _send_instant_on_commit(rows: list[Notification], *, actor) -> None:
     transaction.on_commit(send, robust=True)
 
 
+def notify(
+    *,
+    recipients: dict[int, str],
+    actor,
+    idea=None,
+    url: str = "",
+    text: str = "",
+) -> list[Notification]:
+    """Notify ``recipients`` ({member id: ``Notification.Kind``}) about an idea or the page at
+    ``url`` (a path on this portal), titled ``text``: for the advocacy features (ideas, thanks,
+    giveaways, testimonials). Same rules as the Q&A events: one insert, the member's e-mail
+    preference per kind, never the actor."""
+    return _emit(recipients=recipients, actor=actor, idea=idea, url=url, text=text)
+
+
+def row_path(row: Notification) -> str:
+    """The path of what ``row`` is about (its answer's anchor if any), or "" when it is gone
+    or hidden. Reads ``row.question`` / ``row.idea`` when they are loaded."""
+    if row.url:
+        return row.url
+    if row.idea_id:
+        return reverse("community:idea", args=[row.idea_id])
+    if row.question_id:
+        url = reverse("community:question", args=[row.question_id])
+        return f"{url}#answer-{row.answer_id}" if row.answer_id else url
+    return ""
+
+
 def _link(row: Notification) -> str:
     """The full address of what ``row`` is about (its answer's anchor if any); no query."""
+    if row.url or row.idea_id:
+        return portal_url(row_path(row))
     if not row.question_id:
         return portal_url(reverse("community:notifications"))
     url = reverse("community:question", args=[row.question_id])

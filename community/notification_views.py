@@ -24,6 +24,7 @@ from community.notification_services import (
     follow_toggle,
     notifications_mark_read,
     preference_for,
+    row_path,
 )
 from portal.accounts.api import public_profile
 
@@ -65,17 +66,15 @@ def _back(request: HttpRequest, default: str) -> str:
 def notifications(request: HttpRequest) -> HttpResponse:
     """The member's notifications, newest first; those shown are marked read."""
     rows = Notification.objects.filter(member=request.user).select_related(
-        "actor", "question", "answer"
+        "actor", "question", "answer", "idea"
     )
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     items = []
     for row in page.object_list:
-        question = row.question
-        url = ""
-        if question is not None and question.hidden_at is None:
-            url = question.get_absolute_url()
-            if row.answer_id:
-                url = f"{url}#answer-{row.answer_id}"
+        gone = (row.question is not None and row.question.hidden_at is not None) or (
+            row.idea is not None and row.idea.hidden_at is not None
+        )
+        url = "" if gone else row_path(row)
         items.append(
             {
                 "label": row.get_kind_display(),

@@ -3,11 +3,15 @@
 from django.urls import path
 
 from community import (
+    giveaway_urls,
+    idea_urls,
     list_views,
     moderation_views,
     notification_views,
     post_views,
     report_views,
+    testimonial_urls,
+    thanks_urls,
     vote_views,
 )
 
@@ -48,4 +52,9 @@ urlpatterns = [
     path("leaderboard/", report_views.leaderboard, name="leaderboard"),
     # Moderation (moderation_views; the queue is in the Wagtail admin)
     path("flag/<str:kind>/<int:pk>/", moderation_views.flag, name="flag"),
+    # The customers' voice: ideas and complaints, the wall of thanks, giveaways, testimonials
+    *idea_urls.urlpatterns,
+    *thanks_urls.urlpatterns,
+    *giveaway_urls.urlpatterns,
+    *testimonial_urls.urlpatterns,
 ]

@@ -20,4 +20,9 @@ class TagViewSet(SnippetViewSet):
 
 
 register_snippet(TagViewSet)
-from community.staff import report  # noqa: E402, F401 - registers Community › Answer times
+from community.staff import (  # noqa: E402, F401 - each registers its admin screens
+    ideas,
+    recognition,
+    report,
+    testimonials,
+)

@@ -621,6 +621,40 @@ def seed_feedback(ctx: SeedContext) -> None:
         )
 
 
+def _advocacy_step(module: str, doc: str) -> SeedStep:
+    """A step that runs ``module.seed(staff_email=, password=)`` and prints its lines."""
+
+    def step(ctx: SeedContext) -> None:
+        from importlib import import_module
+
+        seed = import_module(module).seed
+        ctx.lines.extend(seed(staff_email=STAFF_EMAIL, password=LEARNER_PASSWORD))
+
+    step.__name__ = f"seed_{module.rsplit('.', 1)[-1]}"
+    step.__doc__ = doc
+    return step
+
+
+seed_ideas = _advocacy_step(
+    "community.demo_ideas", "Ideas and complaints in every status, one declined, one merged."
+)
+seed_recognition = _advocacy_step(
+    "community.demo_recognition",
+    "The wall of thanks, a recognition award and a finished giveaway with its seed and winners.",
+)
+seed_referrals = _advocacy_step(
+    "portal.accounts.demo_referrals",
+    "Referrals, staff notes on a member and members' stated interests.",
+)
+seed_testimonials = _advocacy_step(
+    "community.demo_testimonials", "Three published testimonials and one waiting for its author."
+)
+seed_surveys = _advocacy_step("portal.surveys.demo", "A survey with 30 responses.")
+seed_dashboard = _advocacy_step(
+    "portal.dashboard.demo", "Eight weeks of history for the staff dashboard."
+)
+
+
 SEED_STEPS: list[SeedStep] = [
     seed_site,
     seed_members,
@@ -632,6 +666,12 @@ SEED_STEPS: list[SeedStep] = [
     seed_badges,
     seed_community,
     seed_feedback,
+    seed_ideas,
+    seed_recognition,
+    seed_referrals,
+    seed_testimonials,
+    seed_surveys,
+    seed_dashboard,
 ]
 
 

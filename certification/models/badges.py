@@ -24,13 +24,15 @@ from certification.models.awards import Credential, CredentialStatus
 
 
 class Badge(index.Indexed, models.Model):
-    """An Expert badge (earned by rule) or the MVP title (Snippets › Badges)."""
+    """An Expert badge (earned by rule), the MVP title or a recognition award given by staff
+    (Snippets › Badges)."""
 
     class Kind(models.TextChoices):
         EXPERT = "expert", "Expert badge (earned by rule)"
         MVP = "mvp", "MVP title (awarded by staff on nomination)"
+        RECOGNITION = "recognition", "Recognition award (given by staff, e.g. Member of the month)"
 
-    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.EXPERT)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.EXPERT)
     name = models.CharField(max_length=200, help_text="As members and their employers see it.")
     slug = models.SlugField(max_length=80, unique=True, help_text="Used in addresses and badges.")
     description = models.TextField(help_text="What holding it proves (shown publicly).")

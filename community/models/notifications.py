@@ -47,6 +47,11 @@ class Notification(models.Model):
         FOLLOWED_QUESTION = "followed_question", "Activity on a question you follow"
         FOLLOWED_TAG = "followed_tag", "New question in a tag you follow"
         MODERATION = "moderation", "A message from the moderators"
+        IDEA_STATUS = "idea_status", "Status change on an idea you follow"
+        IDEA_COMMENT = "idea_comment", "New comment on an idea you follow"
+        THANKED = "thanked", "Someone thanked you"
+        GIVEAWAY_WON = "giveaway_won", "You won a giveaway"
+        TESTIMONIAL = "testimonial", "About your testimonial"
 
     member = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="community_notifications"
@@ -60,6 +65,12 @@ class Notification(models.Model):
     )
     answer = models.ForeignKey(
         "community.Answer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    idea = models.ForeignKey(
+        "community.Idea", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    url = models.CharField(
+        max_length=300, blank=True, help_text="The page it is about, when not a question or idea."
     )
     text = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

@@ -85,3 +85,71 @@ class User(AbstractUser):
     def public_name(self) -> str:
         """What other members see: the display name, never the email address."""
         return self.display_name or f"Member {self.pk}"
+
+
+class ReferralCode(models.Model):
+    """A member's referral link code, made the first time they open their referral page."""
+
+    member = models.OneToOneField(User, on_delete=models.CASCADE, related_name="referral_code")
+    code = models.CharField(max_length=16, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Referral(models.Model):
+    """A sign-up through a member's referral link: attributed once, never to oneself."""
+
+    referrer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="referrals")
+    referred = models.OneToOneField(User, on_delete=models.CASCADE, related_name="referred_by")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(referrer=models.F("referred")), name="referral_not_oneself"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referrer_id} referred {self.referred_id}"
+
+
+class MemberNote(models.Model):
+    """A staff-only note on a member ("remember the customer"); members never see it. Every
+    change is kept in ``MemberNoteChange``; deleting marks ``deleted_at``."""
+
+    member = models.ForeignKey(User, on_delete=models.CASCADE, related_name="staff_notes")
+    body = models.TextField(max_length=4000)
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        permissions = [("view_staff_notes", "Can read and write staff notes on members")]
+
+    def __str__(self) -> str:
+        return f"Note {self.pk} on {self.member_id}"
+
+
+class MemberNoteChange(models.Model):
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        EDITED = "edited", "Edited"
+        DELETED = "deleted", "Deleted"
+
+    note = models.ForeignKey(MemberNote, on_delete=models.CASCADE, related_name="changes")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    body = models.TextField(max_length=4000, help_text="The note's text after the change.")
+    changed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} note {self.note_id}"

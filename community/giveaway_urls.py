@@ -1,0 +1,6 @@
+"""URLs of the community's giveaway pages, under /community/ in the ``community`` namespace
+(spread into ``community.urls``)."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,1 @@
+"""Staff screens for ideas in the Wagtail admin (registered by importing this module)."""

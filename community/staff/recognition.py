@@ -1,0 +1,1 @@
+"""Staff screens for recognition in the Wagtail admin (registered by importing this module)."""

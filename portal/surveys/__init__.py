@@ -1,0 +1,1 @@
+"""Surveys on Wagtail's form builder."""
