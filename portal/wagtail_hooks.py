@@ -20,3 +20,6 @@ class OpenIncidentsPanel(Component):
 @hooks.register("construct_homepage_panels")
 def add_open_incidents_panel(request, panels):
     panels.insert(0, OpenIncidentsPanel())
+
+
+from portal.dashboard import admin as dashboard_admin  # noqa: E402, F401 - the staff dashboard
