@@ -18,7 +18,9 @@ import re
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import (
     Count,
     Exists,
@@ -252,9 +254,24 @@ def tag_list(*, name: str = "") -> list[Tag]:
     return list(tags)
 
 
+TAG_CHOICES_KEY = "community:tag_choices"  # the cache's key function adds the schema
+
+
 def tag_choices() -> list[Tag]:
-    """Every tag's name and slug, by name, for a filter's options: one query."""
-    return list(Tag.objects.only("name", "slug").order_by("name"))
+    """Every tag's name and slug, by name, for a filter's options: one query, then none until
+    a tag is saved or deleted (``tag_choices_forget``, connected in ``CommunityConfig``)."""
+    pairs = cache.get(TAG_CHOICES_KEY)
+    if pairs is None:
+        pairs = list(Tag.objects.order_by("name").values_list("name", "slug"))
+        cache.set(TAG_CHOICES_KEY, pairs, None)
+    return [Tag(name=name, slug=slug) for name, slug in pairs]
+
+
+def tag_choices_forget(**kwargs) -> None:
+    """Drop the cached choices now and again on commit (a request in between may have cached
+    the list without the uncommitted change)."""
+    cache.delete(TAG_CHOICES_KEY)
+    transaction.on_commit(lambda: cache.delete(TAG_CHOICES_KEY))
 
 
 def tag_by_slug(*, slug: str, viewer=None) -> Tag | None:

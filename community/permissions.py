@@ -83,11 +83,14 @@ _MODERATOR_CACHE = "_community_is_moderator"
 def is_moderator(*, member) -> bool:
     """Superusers and holders of ``community.moderate_community`` (directly or through a group)
     moderate the community. One query, remembered on the member object for the request, as
-    Django remembers permissions."""
+    Django remembers permissions; none when Django has already loaded the member's permissions
+    this request (the Wagtail admin always has)."""
     if member is None or not member.is_authenticated or not member.is_active:
         return False
     if member.is_superuser:
         return True
+    if not hasattr(member, _MODERATOR_CACHE) and hasattr(member, "_perm_cache"):
+        setattr(member, _MODERATOR_CACHE, member.has_perm("community.moderate_community"))
     if not hasattr(member, _MODERATOR_CACHE):
         from django.contrib.auth.models import Permission
         from django.db.models import Q

@@ -15,6 +15,7 @@ import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 
@@ -105,6 +106,7 @@ def _public_schema_between_tests(request) -> Iterator[None]:
     teardown).
     """
     connection.set_schema_to_public()
+    cache.clear()  # per-portal caches (tag choices, top members) of rolled-back rows
     if _FLUSHED["pending"]:
         with django_db_blocker_unblocked(request):
             _restore_session_portals()

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 import pytest
 
+from community import search_selectors
 from community.search_selectors import EMPTY_QUERY, highlight, search, similar_questions
 from tests.factories.community_lists import make_answer, make_question, make_tag
 
@@ -168,6 +169,39 @@ def test_search_results_are_paginated(client_a, tenant_a, asker):
     assert len(_titles(first)) == 20
     assert 'href="?q=latency&amp;page=2" rel="next"' in first
     assert len(_titles(_search(client_a, "q=latency&page=2"))) == 3
+
+
+def test_past_the_cap_the_newest_matches_are_ranked_and_the_page_says_so(
+    client_a, tenant_a, asker, monkeypatch
+):
+    monkeypatch.setattr(search_selectors, "SEARCH_CAP", 4)
+    with tenant_a.activate():
+        # The oldest two match best (the word in the title) but fall outside the newest four.
+        for number in range(2):
+            make_question(author=asker, title=f"Firewall rule {number}", body="Firewall.")
+        for number in range(3):
+            make_question(author=asker, title=f"Ports {number}", body="Open the firewall port.")
+        answered = make_question(author=asker, title="Ports again", body="Nothing here.")
+        make_answer(question=answered, author=asker, body="Check the firewall.")
+    html = _search(client_a, "q=firewall")
+    assert sorted(_titles(html)) == ["Ports 0", "Ports 1", "Ports 2", "Ports again"]
+    assert "More than 4 questions match: these are the best of the newest 4." in html
+    few = _search(client_a, "q=firewall+rule")
+    assert sorted(_titles(few)) == ["Firewall rule 0", "Firewall rule 1"]
+    assert "More than" not in few
+
+
+def test_the_tag_filter_lists_a_new_or_renamed_tag_at_once(client_a, client_b, tenant_a):
+    with tenant_a.activate():
+        make_tag(name="Billing")
+    assert 'value="billing"' in _search(client_a, "q=x")  # now cached
+    with tenant_a.activate():
+        renamed = make_tag(name="Storage")
+        renamed.name = "Object storage"
+        renamed.save()
+    html = _search(client_a, "q=x")
+    assert ">Object storage<" in html and 'value="billing"' in html
+    assert 'value="billing"' not in _search(client_b, "q=x")  # each portal its own cache
 
 
 def test_another_portal_finds_nothing_of_this_one(client_a, client_b, tenant_a, asker):
