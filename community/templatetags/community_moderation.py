@@ -10,10 +10,8 @@ only %}`` (the template context's processors do not, hence the CSRF token from t
 from __future__ import annotations
 
 from django import template
-from django.middleware.csrf import get_token
 
 from community import moderation_selectors as selectors
-from community.models import Flag
 from community.permissions import active_suspension
 from portal.accounts.api import viewer_zone
 
@@ -46,7 +44,7 @@ def community_suspension(context):
 
 @register.simple_tag(takes_context=True)
 def flag_control(context, author_id=None):
-    """What the "Flag" control needs: whether to show it, the CSRF token and the reasons.
+    """Whether to show the "Flag" link (``{"shown": bool}``).
 
     Shown to signed-in members who are not suspended, except on their own posts (when the
     including template passes ``author_id``; the flag view refuses it anyway).
@@ -59,11 +57,7 @@ def flag_control(context, author_id=None):
         and suspension_of_request(request) is None
         and (author_id in (None, "") or str(author_id) != str(user.pk))
     )
-    return {
-        "shown": shown,
-        "csrf_token": get_token(request) if shown else "",
-        "reasons": Flag.Reason.choices,
-    }
+    return {"shown": shown}
 
 
 @register.filter

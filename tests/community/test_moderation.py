@@ -278,8 +278,8 @@ def test_the_flag_control_is_shown_to_members_but_not_visitors_or_authors(
             return template.render(context)
 
     shown = render(people["reporter"])
-    assert f'action="/community/flag/answer/{answer.pk}/"' in shown
-    assert 'name="csrfmiddlewaretoken" value="' in shown and "<summary" in shown
+    assert f'href="/community/flag/answer/{answer.pk}/"' in shown
+    assert "<form" not in shown  # the form is on the flag page
     assert render(AnonymousUser()).strip() == ""
     assert render(people["answerer"]).strip() == ""
 
