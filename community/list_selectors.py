@@ -12,6 +12,7 @@ HTML for the excerpt.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import math
 import re
@@ -190,17 +191,27 @@ def page_number(page: object) -> int:
 def page_of(queryset: QuerySet, *, page: object, per_page: int = PER_PAGE) -> Page:
     """Page ``page`` of ``queryset`` (ordered) and its total in one query.
 
-    The total comes with the rows as an uncorrelated scalar subquery, which PostgreSQL runs
-    once, over the filter alone (a window ``COUNT(*) OVER ()`` would compute every column of
-    every matching row, tag lists and headlines included: seconds at 100,000 questions). The
-    row columns are then computed for the page's rows only. Past the end, the last page is
-    served instead (a count and the page again). Returns Django's ``Page``, whose paginator
-    knows the count without asking the database again.
+    A total of ``COUNT_CACHE_FROM`` or more is kept in the (per-portal) cache for
+    ``COUNT_CACHE_SECONDS``, so a large community does not count 100,000 rows on every page
+    view (most of the list's time there): its total may lag a minute behind, its rows never do.
+    Smaller totals are always exact. The total comes with the rows as an uncorrelated scalar
+    subquery, which PostgreSQL runs once, over the filter alone (a window ``COUNT(*) OVER ()``
+    would compute every column of every matching row, tag lists and headlines included:
+    seconds at 100,000 questions). The row columns are then computed for the page's rows only.
+    Past the end, the last page is served instead (a count and the page again). Returns
+    Django's ``Page``, whose paginator knows the count without asking the database again.
     """
     number = page_number(page)
     sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    total = RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)  # noqa: S611 - our SQL
-    counted = queryset.annotate(full_count=ExpressionWrapper(total, output_field=IntegerField()))
+    count_key = _count_key(sql, params)
+    known = cache.get(count_key)
+    if known is None:
+        total = RawSQL(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)  # noqa: S611
+        counted = queryset.annotate(
+            full_count=ExpressionWrapper(total, output_field=IntegerField())
+        )
+    else:
+        counted = queryset
 
     def rows(number: int) -> list:
         # The page's ids come from the ordering alone (an index scan); only those rows get
@@ -211,11 +222,21 @@ def page_of(queryset: QuerySet, *, page: object, per_page: int = PER_PAGE) -> Pa
 
     found = rows(number)
     if not found and number > 1:
-        number = max(1, math.ceil(queryset.count() / per_page))
+        known = queryset.count()
+        number = max(1, math.ceil(known / per_page))
         found = rows(number)
     paginator = Paginator(queryset, per_page)
-    paginator.count = found[0].full_count if found else 0  # no COUNT query of its own
+    if known is None:
+        known = found[0].full_count if found else 0
+        if known >= COUNT_CACHE_FROM:
+            cache.set(count_key, known, COUNT_CACHE_SECONDS)
+    paginator.count = known  # no COUNT query of its own
     return Page(found, number, paginator)
+
+
+def _count_key(sql: str, params: tuple) -> str:
+    digest = hashlib.sha256(f"{sql}|{params!r}".encode()).hexdigest()[:32]
+    return f"community:count:{digest}"  # the cache's key function adds the schema
 
 
 def paginate(
@@ -254,6 +275,8 @@ def tag_list(*, name: str = "") -> list[Tag]:
     return list(tags)
 
 
+COUNT_CACHE_FROM = 10_000
+COUNT_CACHE_SECONDS = 60
 TAG_CHOICES_KEY = "community:tag_choices"  # the cache's key function adds the schema
 
 

@@ -335,3 +335,23 @@ def test_the_expertise_queue_costs_the_same_for_3_or_30_questions(
         counts.append(_count(client_a, "/community/unanswered/", django_assert_max_num_queries))
     assert counts[0] == counts[1], counts
     print(f"expertise queue ({who}): {counts[0]} queries")
+
+
+def test_a_large_total_is_counted_once_a_minute_and_a_small_one_every_time(
+    tenant_a, asker, monkeypatch
+):
+    from community import list_selectors
+
+    monkeypatch.setattr(list_selectors, "COUNT_CACHE_FROM", 3)
+    with tenant_a.activate():
+        make_question(author=asker, title="First")
+        make_question(author=asker, title="Second")
+        assert list_selectors.question_list(sort="newest").page.paginator.count == 2
+        make_question(author=asker, title="Third")  # 3: exact, and now kept
+        assert list_selectors.question_list(sort="newest").page.paginator.count == 3
+        make_question(author=asker, title="Fourth")
+        found = list_selectors.question_list(sort="newest")
+        assert found.page.paginator.count == 3  # the kept total, for a minute
+        assert [row.question.title for row in found.rows][0] == "Fourth"  # rows are live
+        unanswered = list_selectors.question_list(sort="unanswered")  # its own total
+        assert unanswered.page.paginator.count == 4
