@@ -78,27 +78,41 @@ def participation_refusal(*, member, suspension=UNSET) -> str | None:
 
 
 _MODERATOR_CACHE = "_community_is_moderator"
+MODERATE = "community.moderate_community"
+
+
+def holds_permission(*, member, perm: str) -> bool:
+    """Whether active ``member`` holds ``perm`` ("app_label.codename") directly or through a
+    group: Django's loaded permissions when this request already read them (the Wagtail admin
+    always has), else one query, remembered on the member object for the request."""
+    remembered = getattr(member, "_community_permissions", None)
+    if remembered is None:
+        remembered = {}
+        member._community_permissions = remembered
+    if perm not in remembered:
+        if hasattr(member, "_perm_cache"):
+            remembered[perm] = member.has_perm(perm)
+        else:
+            from django.contrib.auth.models import Permission
+            from django.db.models import Q
+
+            app_label, codename = perm.split(".", 1)
+            held = Permission.objects.filter(
+                codename=codename, content_type__app_label=app_label
+            ).filter(Q(user=member) | Q(group__user=member))
+            remembered[perm] = held.exists()
+    return remembered[perm]
 
 
 def is_moderator(*, member) -> bool:
     """Superusers and holders of ``community.moderate_community`` (directly or through a group)
-    moderate the community. One query, remembered on the member object for the request, as
-    Django remembers permissions; none when Django has already loaded the member's permissions
-    this request (the Wagtail admin always has)."""
+    moderate the community (``holds_permission``: at most one query a request)."""
     if member is None or not member.is_authenticated or not member.is_active:
         return False
     if member.is_superuser:
         return True
-    if not hasattr(member, _MODERATOR_CACHE) and hasattr(member, "_perm_cache"):
-        setattr(member, _MODERATOR_CACHE, member.has_perm("community.moderate_community"))
     if not hasattr(member, _MODERATOR_CACHE):
-        from django.contrib.auth.models import Permission
-        from django.db.models import Q
-
-        held = Permission.objects.filter(
-            codename="moderate_community", content_type__app_label="community"
-        ).filter(Q(user=member) | Q(group__user=member))
-        setattr(member, _MODERATOR_CACHE, held.exists())
+        setattr(member, _MODERATOR_CACHE, holds_permission(member=member, perm=MODERATE))
     return getattr(member, _MODERATOR_CACHE)
 
 
