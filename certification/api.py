@@ -6,7 +6,10 @@ The community app (a Q&A where certified customers answer) uses it to
 * report accepted answers, the evidence of Expert badges: ``answer_accepted(...)`` when an
   answer is accepted, ``answer_unaccepted(...)`` when acceptance is withdrawn or the answer is
   deleted (moving acceptance to another answer is the two calls, old then new);
-* show credentials beside names: ``member_badges_summary(member_ids=...)``.
+* show credentials beside names: ``member_badges_summary(member_ids=...)``;
+* give and list recognition awards ("Member of the month", the wall of thanks):
+  ``award_recognition(...)``, ``recognition_revoke(...)``, ``recognition_badges()``,
+  ``recognition_awards()``, ``can_give_recognition(user=...)``, ``RecognitionError``.
 
 Call them inside the portal's schema (a request on its host, or ``schema_context``) and, for
 the events, inside the transaction that changes the answer, so both commit or neither does.
@@ -33,18 +36,33 @@ from certification.expert import (
     valid_awards,
 )
 from certification.expert import valid_certification_ids as _valid_certification_ids
-from certification.models import BadgeAward
+from certification.models import Badge, BadgeAward
+from certification.recognition_services import (
+    CITATION_MAX_LENGTH,
+    RecognitionError,
+    award_recognition,
+    can_give_recognition,
+    recognition_badges,
+    recognition_revoke,
+)
 
 __all__ = [
+    "CITATION_MAX_LENGTH",
     "MAX_TAGS",
     "TAG_MAX_LENGTH",
     "BadgeAward",
     "CredentialSummary",
     "EvidenceError",
+    "RecognitionError",
     "answer_accepted",
     "answer_unaccepted",
+    "award_recognition",
+    "can_give_recognition",
     "is_certified",
     "member_badges_summary",
+    "recognition_awards",
+    "recognition_badges",
+    "recognition_revoke",
     "tags_normalise",
     "valid_certification_ids",
 ]
@@ -112,7 +130,7 @@ def is_certified(*, member, certification_ids: Iterable[int] | None = None) -> b
 class CredentialSummary:
     """A valid credential shown beside a member's name: its kind, name and verify link.
 
-    ``kind`` is "mvp", "expert" or "certification".
+    ``kind`` is "mvp", "recognition", "expert" or "certification".
     """
 
     kind: str
@@ -125,13 +143,14 @@ class CredentialSummary:
         return reverse("credentials:verify", args=[self.public_id])
 
 
-_KIND_ORDER = {"mvp": 0, "expert": 1, "certification": 2}
+_KIND_ORDER = {"mvp": 0, "recognition": 1, "expert": 2, "certification": 3}
 
 
 def member_badges_summary(*, member_ids: Iterable[int]) -> dict[int, list[CredentialSummary]]:
     """The valid credentials of each of ``member_ids``, for user cards: one query in all.
 
-    Each list holds MVP titles first, then Expert badges, then certifications, each by name.
+    Each list holds MVP titles first, then recognition awards (the latest of each badge), Expert
+    badges, then certifications, each by name.
     Members with none are absent from the result. No query for an empty ``member_ids``.
     """
     member_ids = list(member_ids)
@@ -162,3 +181,10 @@ def member_badges_summary(*, member_ids: Iterable[int]) -> dict[int, list[Creden
     for credentials in summary.values():
         credentials.sort(key=lambda c: (_KIND_ORDER[c.kind], c.name.casefold(), c.slug))
     return summary
+
+
+def recognition_awards():
+    """Recognition awards anyone may see (not revoked; expired ones too: they stay true), as a
+    queryset of ``BadgeAward`` for callers to narrow, order and join (the wall of thanks).
+    ``expertise`` holds the citation."""
+    return BadgeAward.objects.filter(badge__kind=Badge.Kind.RECOGNITION, revoked_at__isnull=True)

@@ -38,11 +38,12 @@ from reportlab.platypus import (
 from portal.pdf import INK, MUTED, RULE, fonts
 
 QR_SIZE = 42 * mm
-# What the member did to hold it, by kind of credential ("certification", "expert", "mvp").
+# What the member did to hold it, by kind of credential.
 EARNED = {
     "certification": "has earned the certification",
     "expert": "has earned the Expert badge",
     "mvp": "was awarded the title",
+    "recognition": "was recognised with",
 }
 
 
@@ -60,6 +61,7 @@ class Certificate:
     credential_id: str
     verify_url: str
     slug: str
+    citation: str = ""  # a recognition award's: what it was given for
 
     @property
     def issued_on(self) -> str:
@@ -185,6 +187,11 @@ def certificate_document(certificate: Certificate) -> bytes:
         Paragraph(escape(EARNED.get(certificate.kind, "holds")), styles["text"]),
         Spacer(1, 3 * mm),
         Paragraph(escape(certificate.credential_name), styles["credential"]),
+        *(
+            [Spacer(1, 3 * mm), Paragraph(escape(certificate.citation), styles["text"])]
+            if certificate.citation
+            else []
+        ),
         Spacer(1, 10 * mm),
         _details(certificate, styles),
     ]

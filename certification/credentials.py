@@ -1,5 +1,6 @@
-"""One read of any credential by its public id: a certification award, an Expert badge or an
-MVP title, in the shape the public pages share (verify page, Open Badges, PDF certificate).
+"""One read of any credential by its public id: a certification award, an Expert badge, an
+MVP title or a recognition award, in the shape the public pages share (verify page, Open
+Badges, PDF certificate).
 
 ``credential_by_public_id`` is at most two queries (the award tables in turn), each with what
 the public pages show already joined.
@@ -14,13 +15,14 @@ from datetime import datetime
 from django.http import Http404
 from django.utils import timezone
 
-from certification.models import Award, BadgeAward, CredentialStatus
+from certification.models import Award, Badge, BadgeAward, CredentialStatus
 
 
 @dataclass(frozen=True)
 class CredentialRecord:
-    """A credential as the public sees it. ``badge_kind`` is "certification", "expert" or "mvp";
-    ``badge_slug`` with it names its badge class (``credentials:ob_badge_class``)."""
+    """A credential as the public sees it. ``badge_kind`` is "certification", "expert", "mvp" or
+    "recognition"; ``badge_slug`` with it names its badge class (``credentials:ob_badge_class``).
+    ``citation`` is what a recognition award was given for ("" for the other kinds)."""
 
     award: Award | BadgeAward
     badge_kind: str
@@ -37,6 +39,7 @@ class CredentialRecord:
     revoked_at: datetime | None
     revocation_reason: str
     renewed_by_public_id: uuid.UUID | None
+    citation: str = ""
 
     @property
     def status_label(self) -> str:
@@ -44,9 +47,15 @@ class CredentialRecord:
 
     @property
     def kind_label(self) -> str:
-        return {"certification": "Certification", "expert": "Expert badge", "mvp": "MVP"}[
-            self.badge_kind
-        ]
+        return KIND_LABELS[self.badge_kind]
+
+
+KIND_LABELS = {
+    "certification": "Certification",
+    "expert": "Expert badge",
+    "mvp": "MVP",
+    "recognition": "Recognition award",
+}
 
 
 def _renewal_id(award) -> uuid.UUID | None:
@@ -59,6 +68,7 @@ def _renewal_id(award) -> uuid.UUID | None:
 def record_of(award: Award | BadgeAward, *, now: datetime | None = None) -> CredentialRecord:
     """The public shape of ``award`` (its badge and member joined, or one query each)."""
     now = now or timezone.now()
+    citation = ""
     if isinstance(award, Award):
         certification = award.certification
         kind, slug, name = "certification", certification.slug, certification.name
@@ -71,6 +81,7 @@ def record_of(award: Award | BadgeAward, *, now: datetime | None = None) -> Cred
         description = badge.description
         criteria = badge_criteria(badge)
         image = badge.image
+        citation = award.citation if badge.kind == Badge.Kind.RECOGNITION else ""
     return CredentialRecord(
         award=award,
         badge_kind=kind,
@@ -87,6 +98,7 @@ def record_of(award: Award | BadgeAward, *, now: datetime | None = None) -> Cred
         revoked_at=award.revoked_at,
         revocation_reason=award.revocation_reason,
         renewed_by_public_id=_renewal_id(award) if award.superseded_at else None,
+        citation=citation,
     )
 
 
@@ -102,13 +114,16 @@ def certification_criteria(certification) -> str:
 
 
 def badge_criteria(badge) -> str:
-    """How an Expert badge or the MVP title is earned: the editor's words, else its rule's."""
+    """How an Expert badge, the MVP title or a recognition award is earned: the editor's words,
+    else its rule's."""
     return badge.criteria or _rule_in_words(badge)
 
 
 def _rule_in_words(badge) -> str:
     if badge.is_mvp:
         return "Nominated by the community and chosen by staff for outstanding help to others."
+    if badge.kind == Badge.Kind.RECOGNITION:
+        return "Given by staff to a member for an outstanding contribution, named in its citation."
     parts = []
     if badge.required_certification_id:
         parts.append(f"hold a valid “{badge.required_certification}” certification")

@@ -1,10 +1,11 @@
 """Open Badges 2.0 hosted documents and badge images, as pure functions of what they describe.
 
-Every credential (certification award, Expert badge, MVP title) is a *hosted* assertion: its
-JSON-LD lives at a stable address on the portal (``credentials:ob_assertion``) and a verifier
-trusts it because it is served from the issuer's own origin. The portal is the issuer
-(``credentials:ob_issuer``); each certification and badge is a BadgeClass. Revoked assertions
-answer 410 Gone with ``revoked: true`` and are listed in the issuer's revocation list.
+Every credential (certification award, Expert badge, MVP title, recognition award) is a
+*hosted* assertion: its JSON-LD lives at a stable address on the portal
+(``credentials:ob_assertion``) and a verifier trusts it because it is served from the issuer's
+own origin. The portal is the issuer (``credentials:ob_issuer``); each certification and badge
+is a BadgeClass. Revoked assertions answer 410 Gone with ``revoked: true`` and are listed in
+the issuer's revocation list.
 
 Nothing here reads the database or the request: ``openbadges_views`` fetches and passes in the
 records and the portal's absolute base address (``scheme://host[:port]``), so the documents a
@@ -36,14 +37,15 @@ from certification.credentials import (
 
 CONTEXT = "https://w3id.org/openbadges/v2"
 KIND_CERTIFICATION = "certification"
-KINDS = (KIND_CERTIFICATION, "expert", "mvp")
+KINDS = (KIND_CERTIFICATION, "expert", "mvp", "recognition")
 IMAGE_SIZE = 400
 RENDITION_SPEC = f"max-{IMAGE_SIZE}x{IMAGE_SIZE}|format-png"
 
 
 @dataclass(frozen=True)
 class BadgeClassInfo:
-    """What a BadgeClass says: a certification, an Expert badge or the MVP title."""
+    """What a BadgeClass says: a certification, an Expert badge, the MVP title or a recognition
+    badge."""
 
     kind: str
     slug: str
@@ -66,7 +68,8 @@ def class_of_certification(certification) -> BadgeClassInfo:
 
 
 def class_of_badge(badge) -> BadgeClassInfo:
-    """The BadgeClass of an Expert badge or the MVP title (its required certification joined)."""
+    """The BadgeClass of an Expert badge, the MVP title or a recognition badge (its required
+    certification joined)."""
     return BadgeClassInfo(
         kind=badge.kind,
         slug=badge.slug,
@@ -162,7 +165,8 @@ def assertion_document(record: CredentialRecord, *, base: str) -> dict:
 
     An expired award keeps its past ``expires`` (verifiers report it expired); a renewed one
     stays valid until its own expiry (OB 2.0 has no link to a renewal). Revoked awards are
-    served by ``revoked_assertion_document`` instead.
+    served by ``revoked_assertion_document`` instead. A recognition award's citation is its
+    ``narrative`` (OB 2.0: what the recipient did to earn it).
     """
     award = record.award
     document = {
@@ -182,6 +186,8 @@ def assertion_document(record: CredentialRecord, *, base: str) -> dict:
     }
     if record.expires_at is not None:
         document["expires"] = iso_datetime(record.expires_at)
+    if record.citation:
+        document["narrative"] = record.citation
     return document
 
 

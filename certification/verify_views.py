@@ -1,6 +1,6 @@
 """The public verify page of a credential and its PDF certificate, for anyone with the link.
 
-A credential is a certification award, an Expert badge or the MVP title
+A credential is a certification award, an Expert badge, the MVP title or a recognition award
 (``certification.credentials``). Its verify page is the proof employers check, so it shows who
 holds what, since when, until when, and whether it still stands, to visitors and members alike;
 it names the member by their public name, never their e-mail. An unknown id, a malformed one
@@ -165,6 +165,7 @@ def certificate_pdf(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         credential_id=str(record.public_id),
         verify_url=verify_url,
         slug=record.badge_slug,
+        citation=record.citation,
     )
     response = HttpResponse(certificate_document(certificate), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(

@@ -153,6 +153,11 @@ class BadgeAward(Credential):
         blank=True,
         help_text="MVP: areas of expertise, comma separated, shown in the MVP directory.",
     )
+    citation = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Recognition awards: what the member is recognised for (shown publicly).",
+    )
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
