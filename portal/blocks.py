@@ -128,9 +128,27 @@ class LatestAnnouncementsBlock(blocks.StructBlock):
         template = "components/blocks/latest_announcements_block.html"
 
 
+class TestimonialsBlock(blocks.StructBlock):
+    """The newest testimonials members approved and staff published (community app), with a
+    link to the testimonials page."""
+
+    heading = blocks.CharBlock(
+        default="What our learners say", max_length=120, help_text="Shown above the testimonials."
+    )
+    count = blocks.IntegerBlock(
+        default=3, min_value=1, max_value=6, help_text="How many of the newest to show."
+    )
+
+    class Meta:
+        icon = "openquote"
+        template = "components/blocks/testimonials_block.html"
+
+
 class HomeStreamBlock(BaseStreamBlock):
-    """Sections of the home page: the base blocks plus a hero, cards and the latest news."""
+    """Sections of the home page: the base blocks plus a hero, cards, the latest news and
+    testimonials."""
 
     hero = HeroBlock()
     features = FeatureGridBlock()
     latest_announcements = LatestAnnouncementsBlock()
+    testimonials = TestimonialsBlock()

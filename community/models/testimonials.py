@@ -13,6 +13,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from portal.models.pages import RestrictionsInOneQuery
+
 
 class Testimonial(models.Model):
     class Status(models.TextChoices):
@@ -87,7 +89,7 @@ class Testimonial(models.Model):
         return f"Testimonial {self.pk} by {self.author_id}"
 
 
-class TestimonialsPage(Page):
+class TestimonialsPage(RestrictionsInOneQuery, Page):
     """The public page of published testimonials (one per portal)."""
 
     intro = RichTextField(blank=True, features=["bold", "italic", "link"])

@@ -14,7 +14,21 @@ from modelcluster.fields import ParentalKey
 from portal.blocks import BaseStreamBlock, HomeStreamBlock
 
 
-class HomePage(Page):
+class RestrictionsInOneQuery:
+    """Reads the view restrictions on a page and its ancestors in one query, not Wagtail's two.
+
+    Wagtail first loads the ancestors to resolve aliases; unless the page is itself an alias,
+    the ancestors' paths (prefixes of its own path) are all that's needed.
+    """
+
+    def get_view_restrictions(self):
+        if self.alias_of_id:
+            return super().get_view_restrictions()
+        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
+        return PageViewRestriction.objects.filter(page__path__in=paths)
+
+
+class HomePage(RestrictionsInOneQuery, Page):
     """The portal's front page. Editors compose it from sections: hero, cards, text, news."""
 
     intro = models.CharField(
@@ -44,17 +58,6 @@ class HomePage(Page):
             raise Http404
         section._cached_parent_obj = self
         return section.route(request, path_components[1:])
-
-    def get_view_restrictions(self):
-        """Restrictions on this page or its ancestors in one query, not Wagtail's two.
-
-        Wagtail first loads the ancestors to resolve aliases; the home page sits below the
-        tree's root, so unless it is itself an alias its ancestors' paths are all that's needed.
-        """
-        if self.alias_of_id:
-            return super().get_view_restrictions()
-        paths = [self.path[:end] for end in range(self.steplen, len(self.path) + 1, self.steplen)]
-        return PageViewRestriction.objects.filter(page__path__in=paths)
 
     @property
     def has_hero(self) -> bool:
