@@ -2,9 +2,9 @@
 
 Query budget, whatever the number of posts: the member with their reputation 1 (none when the
 member looks at their own profile: the request's user is them), their best questions and
-answers with their totals 1 (one ``UNION ALL``), badges 1, and for the member themself their
-reputation history with their reputation 1. Never the e-mail address: names and faces come
-from ``portal.accounts.api``.
+answers with their totals and the number of members who signed up through their referral link
+1 (one ``UNION ALL``), badges 1, and for the member themself their reputation history with their
+reputation 1. Never the e-mail address: names and faces come from ``portal.accounts.api``.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from django.http import Http404
 from certification import api as certification_api
 from community.models import Answer, Question, ReputationEvent
 from community.reputation import reputation_history
-from portal.accounts.api import PublicProfile, public_profile
+from portal.accounts.api import PublicProfile, public_profile, referral_count
 
 TOP_POSTS = 20
 HISTORY_LENGTH = 30
@@ -60,6 +60,7 @@ class MemberProfile:
     answers: list[PostSummary]
     answer_total: int
     history: list[ReputationEvent] | None  # only for the member themself
+    referral_count: int = 0  # members who signed up through their referral link
 
 
 _COLUMNS = (
@@ -81,8 +82,31 @@ def _flag(condition: Q) -> ExpressionWrapper:
     return ExpressionWrapper(condition, output_field=BooleanField())
 
 
-def _best_posts(member_id: int) -> tuple[list[PostSummary], int, list[PostSummary], int]:
-    """The member's 20 best visible questions and answers and how many there are: one query."""
+def _referral_row(member_id: int):
+    """One row of the union carrying, in ``row_total``, how many members signed up through the
+    member's referral link (so the count costs no query of its own)."""
+    return (
+        get_user_model()
+        .objects.filter(pk=member_id)
+        .annotate(
+            row_kind=Value("referrals", output_field=CharField()),
+            row_pk=F("pk"),
+            row_question=Value(0, output_field=IntegerField()),
+            row_title=Value("", output_field=CharField()),
+            row_score=Value(0, output_field=IntegerField()),
+            row_created=F("date_joined"),
+            row_accepted=Value(False, output_field=BooleanField()),
+            row_answers=Value(0, output_field=IntegerField()),
+            row_closed=Value(False, output_field=BooleanField()),
+            row_total=referral_count(member_id),
+        )
+        .values_list(*_COLUMNS)
+    )
+
+
+def _best_posts(member_id: int) -> tuple[list[PostSummary], int, list[PostSummary], int, int]:
+    """The member's 20 best visible questions and answers, how many there are, and how many
+    members signed up through their referral link: one query."""
     questions = (
         Question.objects.filter(author_id=member_id, hidden_at__isnull=True)
         .annotate(
@@ -120,7 +144,7 @@ def _best_posts(member_id: int) -> tuple[list[PostSummary], int, list[PostSummar
         .values_list(*_COLUMNS)[:TOP_POSTS]
     )
     lists: dict[str, list[PostSummary]] = {"question": [], "answer": []}
-    totals = {"question": 0, "answer": 0}
+    totals = {"question": 0, "answer": 0, "referrals": 0}
     for (
         kind,
         pk,
@@ -132,14 +156,22 @@ def _best_posts(member_id: int) -> tuple[list[PostSummary], int, list[PostSummar
         count,
         closed,
         total,
-    ) in questions.union(answers, all=True):
+    ) in questions.union(answers, _referral_row(member_id), all=True):
+        totals[kind] = total
+        if kind == "referrals":
+            continue
         lists[kind].append(
             PostSummary(kind, pk, question_id, title, score, created, accepted, count, closed)
         )
-        totals[kind] = total
     for posts in lists.values():
         posts.sort(key=lambda post: (-post.score, -post.created_at.timestamp(), -post.pk))
-    return lists["question"], totals["question"], lists["answer"], totals["answer"]
+    return (
+        lists["question"],
+        totals["question"],
+        lists["answer"],
+        totals["answer"],
+        totals["referrals"],
+    )
 
 
 def member_profile_for(*, member_id: int, viewer) -> MemberProfile:
@@ -167,7 +199,7 @@ def member_profile_for(*, member_id: int, viewer) -> MemberProfile:
             raise Http404("No such member.")
         stored = getattr(member, "community_reputation", None)
         reputation = stored.total if stored else 0
-    questions, question_total, answers, answer_total = _best_posts(member_id)
+    questions, question_total, answers, answer_total, referral_count = _best_posts(member_id)
     return MemberProfile(
         profile=public_profile(member),
         reputation=reputation,
@@ -177,4 +209,5 @@ def member_profile_for(*, member_id: int, viewer) -> MemberProfile:
         answers=answers,
         answer_total=answer_total,
         history=history,
+        referral_count=referral_count,
     )

@@ -123,8 +123,11 @@ def mark_done(request: HttpRequest, lesson_id: int) -> HttpResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    """My learning: every enrolled course with its progress and a link to continue, and the
-    member's upcoming sessions with their calendar feed."""
+    """My learning, the member's home page: every enrolled course with its progress and a link
+    to continue, the member's upcoming sessions with their calendar feed, and recommendations
+    from their stated interests (courses to take, questions to answer; one query)."""
+    from community.interest_selectors import recommendations_for
+
     return render(
         request,
         "courses/dashboard.html",
@@ -133,5 +136,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "my_sessions": my_sessions(member=request.user),
             "viewer_zone": viewer_zone(member=request.user),
             "feed_url": feed_url(request),
+            "recommendations": recommendations_for(member=request.user),
         },
     )

@@ -16,6 +16,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
     path("accounts/", include("portal.accounts.urls")),
+    path("r/", include("portal.accounts.referral_urls")),  # referral links: /r/<code>/
     path("announcements/feed/", feeds.AnnouncementFeed(), name="announcement_feed"),
     path("", include("courses.urls")),
     path("certification/", include("certification.urls")),

@@ -50,6 +50,7 @@ from community.moderation_services import (
     suspension_period,
 )
 from community.permissions import is_moderator
+from portal.accounts.note_services import can_use_staff_notes
 
 POST_MODELS = {"question": Question, "answer": Answer, "comment": Comment}
 DURATIONS = [
@@ -275,6 +276,7 @@ class MemberView(ModeratorView):
             or self.request.user.is_superuser,
             is_self=self.member.pk == self.request.user.pk,
             period=suspension_period(record.active_suspension) if record.active_suspension else "",
+            can_read_staff_notes=can_use_staff_notes(user=self.request.user),
         )
         return context
 

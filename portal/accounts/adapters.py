@@ -1,6 +1,7 @@
 """allauth customised in one place: emails and TOTP carry the portal's name, not Guildhall's.
 
-Also where sign-up stores the display name, and where staff are kept from removing their last
+Also where sign-up stores the display name and credits the member whose referral link brought
+the new member (``attribute_referral``), and where staff are kept from removing their last
 second factor (staff must use MFA; see ``portal.accounts.mfa``).
 """
 
@@ -53,6 +54,22 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+
+def attribute_referral(sender, request, user, **kwargs) -> None:
+    """On ``allauth.account.signals.user_signed_up``: credit the referral link this browser
+    brought (``portal.accounts.referral_views``), once. Every way of signing up sends the signal;
+    a missing or bad code changes nothing and never stops the sign-up."""
+    from portal.accounts.referral_services import referral_attribute
+    from portal.accounts.referral_views import SESSION_KEY, remembered_code
+
+    if request is None:
+        return
+    code = remembered_code(request)
+    if code is None:
+        return
+    referral_attribute(referred=user, code=code)
+    request.session.pop(SESSION_KEY, None)
 
 
 class MFAAdapter(DefaultMFAAdapter):

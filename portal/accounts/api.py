@@ -1,4 +1,5 @@
-"""What other apps may use from accounts: a member's public profile and the export registry."""
+"""What other apps may use from accounts: a member's public profile, the export registry and
+the number of sign-ups through a member's referral link (as an expression to nest in a query)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ __all__ = [
     "PublicProfile",
     "mfa_required",
     "public_profile",
+    "referral_count",
     "register_exporter",
     "viewer_zone",
 ]
@@ -58,3 +60,22 @@ def viewer_zone(*, member) -> ZoneInfo:
         return ZoneInfo(name) if name else UTC
     except (ValueError, KeyError):
         return UTC
+
+
+def referral_count(member):
+    """How many members signed up through the referral link of ``member`` (an id, or an
+    expression such as ``OuterRef("pk")``), as an integer expression to annotate a query with:
+    no query of its own."""
+    from django.db.models import Count, IntegerField, Subquery
+    from django.db.models.functions import Coalesce
+
+    from portal.accounts.models import Referral
+
+    counted = (
+        Referral.objects.filter(referrer_id=member)
+        .order_by()
+        .values("referrer_id")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)

@@ -121,3 +121,32 @@ class MemberDeleteForm(AccessibleFormMixin, forms.Form):
         help_text="To make sure it is you.",
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
+
+
+class InterestsForm(AccessibleFormMixin, forms.Form):
+    """The topics (community tags) and products (product areas) a member cares about.
+
+    Choices come from ``community.interest_selectors.interest_choices`` (no query here);
+    ``community.interest_services.interests_set`` checks them again when saving.
+    """
+
+    tags = forms.TypedMultipleChoiceField(
+        label="Topics",
+        required=False,
+        coerce=int,
+        help_text="Courses and unanswered questions about these are suggested to you.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    areas = forms.TypedMultipleChoiceField(
+        label="Products",
+        required=False,
+        coerce=int,
+        help_text="The parts of the product you use or want to learn.",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, choices, **kwargs) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.fields["tags"].choices = [(tag.pk, tag.name) for tag in choices.tags]
+        self.fields["areas"].choices = [(area.pk, area.name) for area in choices.areas]
