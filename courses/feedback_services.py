@@ -2,6 +2,9 @@
 
 One row per member and course: the answer is written with ``INSERT ... ON CONFLICT DO UPDATE``
 on the unique constraint, so two submits at the same moment end with one row (the later wins).
+The course survey is one of the portal's surveys: the same transaction saves the answer as the
+member's response to the portal's "Course feedback" survey page (``portal.surveys.api``), where
+staff see it with the other surveys' results.
 """
 
 from django.db import transaction
@@ -9,6 +12,7 @@ from django.utils import timezone
 
 from courses.models import CourseFeedback, CoursePage, Enrollment
 from courses.services import CourseError
+from portal.surveys.api import course_feedback_record
 
 NOT_COMPLETED = "You can give feedback once you have completed the course."
 NOT_LIVE = "This course is not available."
@@ -25,7 +29,6 @@ def can_give_feedback(*, member, course: CoursePage) -> bool:
     ).exists()
 
 
-@transaction.atomic
 def feedback_submit(
     *,
     member,
@@ -58,12 +61,18 @@ def feedback_submit(
         created_at=now,
         updated_at=now,
     )
-    # The unique constraint is the upsert's conflict target, not an error here.
-    answer.full_clean(validate_unique=False, validate_constraints=False)
-    (saved,) = CourseFeedback.objects.bulk_create(
-        [answer],
-        update_conflicts=True,
-        unique_fields=["member", "course"],
-        update_fields=[*ANSWER_FIELDS, "updated_at"],
+    # The unique constraint is the upsert's conflict target, not an error here; the member and
+    # the course are the caller's rows, so their existence needs no check.
+    answer.full_clean(
+        exclude=["member", "course"], validate_unique=False, validate_constraints=False
     )
+    # Checked above, so nothing below fails for the member's mistake: no savepoint is needed.
+    with transaction.atomic(savepoint=False):
+        (saved,) = CourseFeedback.objects.bulk_create(
+            [answer],
+            update_conflicts=True,
+            unique_fields=["member", "course"],
+            update_fields=[*ANSWER_FIELDS, "updated_at"],
+        )
+        course_feedback_record(feedback=saved)
     return saved

@@ -92,6 +92,9 @@ def seed_new_portal(*, organization, domain: str, admin_email: str) -> str:
         site_name=organization.name,
     )
     BrandSettings.objects.create(site=site, portal_name=organization.name)
+    from portal.surveys.api import course_feedback_survey_ensure
+
+    course_feedback_survey_ensure()  # the course feedback survey is one of the portal's surveys
     staff = User.objects.create_user(
         email=admin_email,
         password=None,

@@ -5,3 +5,4 @@ from portal.models.pages import (  # noqa: F401
     IncidentUpdate,
 )
 from portal.models.settings import BrandSettings  # noqa: F401
+from portal.models.surveys import SurveyAnswer, SurveyField, SurveyPage, SurveySubmission  # noqa: F401

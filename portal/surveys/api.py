@@ -1,4 +1,5 @@
-"""What other parts of the portal read of surveys (the staff dashboard's NPS trend)."""
+"""What other parts of the portal use of surveys: the staff dashboard's NPS trend, and the
+course feedback survey that ``courses.feedback_services`` writes to."""
 
 from __future__ import annotations
 
@@ -7,6 +8,11 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Q
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
+
+from portal.surveys.course_feedback import (  # noqa: F401 - the courses app's entry points
+    course_feedback_record,
+    course_feedback_survey_ensure,
+)
 
 
 def _monday(day: date) -> date:
@@ -18,25 +24,50 @@ def nps_series(*, start: date, end: date) -> list[dict]:
     surveys), one row per ISO week from ``start``'s week to ``end``'s (weeks start on Monday):
     ``{"week": date, "responses": int, "promoters": int, "detractors": int, "nps": int | None}``
     (``nps`` None for a week without answers). One query.
+
+    Course answers count once: from ``CourseFeedback`` (by the time they were last changed),
+    not again from the course feedback survey that mirrors them.
     """
     from courses.models import CourseFeedback
-    from courses.models.feedback import DETRACTOR_MAX, PROMOTER_MIN
+    from portal.models.surveys import SurveyAnswer, SurveyPage
+    from portal.surveys import questions as q
 
     first, last = _monday(start), _monday(end)
     zone = timezone.get_current_timezone()
     since = timezone.make_aware(datetime.combine(first, time.min), zone)
     until = timezone.make_aware(datetime.combine(last + timedelta(days=7), time.min), zone)
-    rows = (
+    courses = (
         CourseFeedback.objects.filter(updated_at__gte=since, updated_at__lt=until)
         .annotate(week=TruncWeek("updated_at", tzinfo=zone))
+        .order_by()
         .values("week")
         .annotate(
             responses=Count("pk"),
-            promoters=Count("pk", filter=Q(recommend__gte=PROMOTER_MIN)),
-            detractors=Count("pk", filter=Q(recommend__lte=DETRACTOR_MAX)),
+            promoters=Count("pk", filter=Q(recommend__gte=q.PROMOTER_MIN)),
+            detractors=Count("pk", filter=Q(recommend__lte=q.DETRACTOR_MAX)),
         )
     )
-    by_week = {row["week"].date(): row for row in rows}
+    surveys = (
+        SurveyAnswer.objects.filter(
+            field_type=q.RECOMMEND, submitted_at__gte=since, submitted_at__lt=until
+        )
+        .exclude(page__purpose=SurveyPage.COURSE_FEEDBACK)
+        .annotate(week=TruncWeek("submitted_at", tzinfo=zone))
+        .order_by()
+        .values("week")
+        .annotate(
+            responses=Count("pk"),
+            promoters=Count("pk", filter=Q(points__gte=q.PROMOTER_MIN)),
+            detractors=Count("pk", filter=Q(points__lte=q.DETRACTOR_MAX)),
+        )
+    )
+    by_week: dict[date, dict[str, int]] = {}
+    for row in courses.union(surveys, all=True):
+        totals = by_week.setdefault(
+            row["week"].date(), {"responses": 0, "promoters": 0, "detractors": 0}
+        )
+        for key in totals:
+            totals[key] += row[key]
     series = []
     week = first
     while week <= last:
