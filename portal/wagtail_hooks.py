@@ -23,3 +23,4 @@ def add_open_incidents_panel(request, panels):
 
 
 from portal.dashboard import admin as dashboard_admin  # noqa: E402, F401 - the staff dashboard
+from portal.surveys import staff as surveys_staff  # noqa: E402, F401 - survey results
