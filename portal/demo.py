@@ -669,9 +669,11 @@ SEED_STEPS: list[SeedStep] = [
     seed_ideas,
     seed_recognition,
     seed_referrals,
-    seed_testimonials,
     seed_surveys,
     seed_dashboard,
+    # Last: its invitation sweep then sees every course answer of 9 or 10 the steps above made,
+    # so a second run invites nobody new.
+    seed_testimonials,
 ]
 
 
