@@ -30,6 +30,11 @@ PAGES = [
     ("community search", "/community/search/?q=deploy"),
     ("question page", "/community/questions/{answered_question}/"),
     ("leaderboard", "/community/leaderboard/?period=all"),
+    ("ideas list", "/community/ideas/"),
+    ("idea page", "/community/ideas/{declined_idea}/"),
+    ("wall of thanks", "/community/thanks/"),
+    ("giveaway page", "/community/giveaways/{drawn_giveaway}/"),
+    ("testimonials page", "/testimonials/"),
 ]
 
 
@@ -63,4 +68,29 @@ def _answered_question() -> str:
     return str(question.pk)
 
 
-PLACEHOLDERS = {"valid_award": _valid_award, "answered_question": _answered_question}
+def _declined_idea() -> str:
+    """A visible declined idea (the demo seeds one with its public explanation)."""
+    from community.models import Idea
+
+    idea = Idea.objects.filter(hidden_at__isnull=True, status="declined").order_by("pk").first()
+    if idea is None:
+        raise LookupError("The portal has no declined idea (seed_demo makes one).")
+    return str(idea.pk)
+
+
+def _drawn_giveaway() -> str:
+    """A giveaway whose winners were drawn (the demo seeds one)."""
+    from community.models import Giveaway
+
+    giveaway = Giveaway.objects.filter(drawn_at__isnull=False).order_by("pk").first()
+    if giveaway is None:
+        raise LookupError("The portal has no drawn giveaway (seed_demo makes one).")
+    return str(giveaway.pk)
+
+
+PLACEHOLDERS = {
+    "valid_award": _valid_award,
+    "answered_question": _answered_question,
+    "declined_idea": _declined_idea,
+    "drawn_giveaway": _drawn_giveaway,
+}
