@@ -186,5 +186,5 @@ def member_badges_summary(*, member_ids: Iterable[int]) -> dict[int, list[Creden
 def recognition_awards():
     """Recognition awards anyone may see (not revoked; expired ones too: they stay true), as a
     queryset of ``BadgeAward`` for callers to narrow, order and join (the wall of thanks).
-    ``expertise`` holds the citation."""
+    ``citation`` says what each was given for."""
     return BadgeAward.objects.filter(badge__kind=Badge.Kind.RECOGNITION, revoked_at__isnull=True)

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import StartsWith
 
@@ -44,17 +46,37 @@ def latest_announcements(*, count: int) -> list[AnnouncementPage]:
     return list(announcement_list().defer("body")[:count])
 
 
+OPEN_INCIDENTS_KEY = "portal:open_incidents"  # the cache's key function adds the schema
+OPEN_INCIDENTS_SECONDS = 300
+
+
 def open_incidents() -> list[AnnouncementPage]:
-    """Incidents whose newest update is not "resolved" (or that have none yet): one query."""
-    return list(
-        announcement_list()
-        .filter(kind=AnnouncementPage.KIND_INCIDENT)
-        .annotate(latest_message=_latest_update("message"), latest_at=_latest_update("posted_at"))
-        .filter(
-            Q(incident_status__isnull=True) | ~Q(incident_status=IncidentUpdate.STATUS_RESOLVED)
+    """Incidents whose newest update is not "resolved" (or that have none yet): one query, then
+    none until an announcement, an incident update or a view restriction changes
+    (``open_incidents_forget``, connected in ``PortalConfig``) or five minutes pass. Every page
+    of the site shows them in its banner."""
+    found = cache.get(OPEN_INCIDENTS_KEY)
+    if found is None:
+        found = list(
+            announcement_list()
+            .filter(kind=AnnouncementPage.KIND_INCIDENT)
+            .annotate(
+                latest_message=_latest_update("message"), latest_at=_latest_update("posted_at")
+            )
+            .filter(
+                Q(incident_status__isnull=True) | ~Q(incident_status=IncidentUpdate.STATUS_RESOLVED)
+            )
+            .only("id", "title", "url_path", "summary", "severity", "path", "depth")
         )
-        .only("id", "title", "url_path", "summary", "severity", "path", "depth")
-    )
+        cache.set(OPEN_INCIDENTS_KEY, found, OPEN_INCIDENTS_SECONDS)
+    return found
+
+
+def open_incidents_forget(**kwargs) -> None:
+    """Drop the cached incidents now and again on commit (a request in between may have cached
+    the list without the uncommitted change)."""
+    cache.delete(OPEN_INCIDENTS_KEY)
+    transaction.on_commit(lambda: cache.delete(OPEN_INCIDENTS_KEY))
 
 
 def incident_timeline(*, page: AnnouncementPage) -> list[IncidentUpdate]:

@@ -90,7 +90,7 @@ def test_staff_give_a_recognition_award_from_the_admin(client_a, tenant_a, membe
     assert given.status_code == HTTPStatus.FOUND
     with tenant_a.activate():
         award = BadgeAward.objects.get(member=member)
-        assert award.expertise == CITATION and award.awarded_by == giver
+        assert award.citation == CITATION and award.awarded_by == giver
         note = Notification.objects.get(member=member, kind=Notification.Kind.THANKED)
         assert note.text == "Recognised: Member of the month"
         assert note.url == f"/verify/{award.public_id}/"

@@ -130,7 +130,9 @@ def test_a_session_is_thanked_once_after_it_starts_and_the_team_receives_it(tena
         assert thanks.session_id == past.pk
         with pytest.raises(CommunityError, match=SESSION_ALREADY):
             thanks_create(author=asker, message_md=MESSAGE, session=past)
-        assert not Notification.objects.exists()  # the team reads the wall
+        # The team reads the wall; the member, who thanked the team, is asked for a testimonial.
+        kinds = list(Notification.objects.values_list("member_id", "kind"))
+        assert kinds == [(asker.pk, Notification.Kind.TESTIMONIAL)]
 
 
 def test_the_team_is_thanked_at_most_once_a_day(tenant_a, asker, clock):

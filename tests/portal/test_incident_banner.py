@@ -85,3 +85,22 @@ def test_staff_dashboard_lists_open_incidents(client_a, tenant_a, member_factory
     html = client_a.get("/admin/").content.decode()
     assert "Queue backlog" in html and "Workers restarted." in html
     assert f"/admin/pages/{incident.pk}/edit/" in html
+
+
+def test_the_banner_is_read_once_and_follows_every_change(client_a, client_b, tenant_a):
+    """The banner is cached per portal; a new incident and its resolution show at once."""
+    from django.core.cache import cache
+
+    from portal.selectors import OPEN_INCIDENTS_KEY
+
+    client_a.get("/")
+    with tenant_a.activate():
+        assert cache.get(OPEN_INCIDENTS_KEY) == []  # kept for the next requests
+        page = make_announcement(
+            title="Login errors", slug="login-errors", kind=AnnouncementPage.KIND_INCIDENT
+        )
+    assert "Login errors" in _banner(client_a.get("/").content.decode())
+    assert _banner(client_b.get("/").content.decode()) == ""  # each portal its own
+    with tenant_a.activate():
+        add_update(page, status="resolved", message="Fixed.")
+    assert _banner(client_a.get("/").content.decode()) == ""

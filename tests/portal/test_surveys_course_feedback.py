@@ -54,12 +54,20 @@ def graduate(client_a, tenant_a, member_factory):
     return member, course, survey
 
 
+def _portal_made_before_surveys() -> None:
+    """New portals get the course feedback survey when they are made (``seed_new_portal``);
+    these tests start from a portal made before surveys existed."""
+    for survey in SurveyPage.objects.filter(purpose=SurveyPage.COURSE_FEEDBACK):
+        survey.delete()
+
+
 def _feedback_url(course) -> str:
     return f"/learning/courses/{course.pk}/feedback/"
 
 
 def test_the_survey_is_made_once_with_the_answers_given_before(tenant_a):
     with tenant_a.activate():
+        _portal_made_before_surveys()
         course = make_course(title="Before", lessons=1)
         earlier = make_feedback(member=_learner(), course=course, recommend=10, comment="Great")
         CourseFeedback.objects.filter(pk=earlier.pk).update(
@@ -150,10 +158,17 @@ def test_the_nps_trend_counts_a_course_answer_once(tenant_a):
 
 def test_without_the_survey_course_answers_are_saved_as_before(tenant_a):
     with tenant_a.activate():
+        _portal_made_before_surveys()
         course = make_course(title="No survey yet", lessons=1)
         make_feedback(member=_learner(), course=course)
         assert CourseFeedback.objects.count() == 1
         assert not SurveySubmission.objects.exists()
+
+
+def test_a_new_portal_has_the_course_feedback_survey(tenant_a):
+    with tenant_a.activate():
+        survey = SurveyPage.objects.get(purpose=SurveyPage.COURSE_FEEDBACK)
+        assert survey.live and course_feedback_survey_ensure().pk == survey.pk
 
 
 def test_simultaneous_course_answers_leave_one_response(fresh_tenant):

@@ -10,7 +10,7 @@ from django.utils import timezone
 import pytest
 
 from tests.accounts.journeys import totp_code
-from tests.browser.conftest import axe_violations, browser, page  # noqa: F401 - fixtures
+from tests.browser.conftest import axe_violations
 from tests.factories import dashboard as make
 from tests.factories.accounts import PASSWORD, make_member
 from tests.factories.courses import make_course
@@ -39,7 +39,7 @@ def _activity(now) -> None:
         make.referral(referrer=members[0], referred=member, created=now - timedelta(days=3))
 
 
-def test_staff_read_the_dashboard_and_axe_finds_nothing(fresh_tenant, live_server, page):  # noqa: F811
+def test_staff_read_the_dashboard_and_axe_finds_nothing(fresh_tenant, live_server, page):
     tenant = fresh_tenant("dashboard-journey")
     with tenant.activate():
         staff = make_member(email="lead@dashboard-journey.localhost", staff=True, mfa=True)
