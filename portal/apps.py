@@ -18,5 +18,5 @@ class PortalConfig(AppConfig):
         for model in (AnnouncementPage, IncidentUpdate, PageViewRestriction):
             post_save.connect(open_incidents_forget, sender=model, dispatch_uid=f"oi_{model}_s")
             post_delete.connect(open_incidents_forget, sender=model, dispatch_uid=f"oi_{model}_d")
-        for signal in (page_published, page_unpublished):
-            signal.connect(open_incidents_forget, sender=AnnouncementPage, dispatch_uid=f"oi_{signal}")
+        for name, signal in (("published", page_published), ("unpublished", page_unpublished)):
+            signal.connect(open_incidents_forget, sender=AnnouncementPage, dispatch_uid=name)
