@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page
@@ -37,7 +36,6 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, JSONObject, Left, TruncWeek
-from django.utils.dateparse import parse_datetime
 from django.utils.html import strip_tags
 
 from community.idea_permissions import MANAGE_PERMISSION, remember_manages_ideas
@@ -51,6 +49,7 @@ from community.models import (
     IdeaVote,
     ProductArea,
 )
+from community.post_selectors import member_from_json, when_from_json
 from community.report_selectors import Hours, Median
 from portal.accounts.api import PublicProfile, public_profile
 
@@ -214,21 +213,10 @@ def _member_json(prefix: str) -> JSONObject:
 
 
 def _member(data: dict | None):
-    if not data:
-        return None
-    return get_user_model()(
-        id=data["id"],
-        display_name=data["display_name"] or "",
-        avatar=data["avatar"] or "",
-        bio=data["bio"] or "",
-        country=data["country"] or "",
-        languages=data["languages"] or [],
-        time_zone=data["time_zone"] or "UTC",
-    )
+    return member_from_json(data) if data else None
 
 
-def _when(value: str | None) -> datetime | None:
-    return parse_datetime(value) if value else None
+_when = when_from_json
 
 
 def _comments_json() -> ArraySubquery:

@@ -148,11 +148,13 @@ def _settings_json() -> Subquery:
     return Subquery(row, output_field=JSONField())
 
 
-def _when(value):
+def when_from_json(value):
+    """A timestamp read back from a JSON column (None stays None)."""
     return parse_datetime(value) if value else None
 
 
-def _member(data: dict):
+def member_from_json(data: dict):
+    """A member (unsaved instance) from the profile fields a JSON subquery selected."""
     return get_user_model()(
         id=data["id"],
         display_name=data["display_name"] or "",
@@ -170,10 +172,10 @@ def _comment(data: dict) -> Comment:
         question_id=data["question_id"],
         answer_id=data["answer_id"],
         body_html=data["body_html"],
-        created_at=_when(data["created_at"]),
-        hidden_at=_when(data["hidden_at"]),
+        created_at=when_from_json(data["created_at"]),
+        hidden_at=when_from_json(data["hidden_at"]),
     )
-    comment.author = _member(data["author"])
+    comment.author = member_from_json(data["author"])
     return comment
 
 
@@ -182,13 +184,13 @@ def _answer(data: dict, question: Question) -> Answer:
         id=data["id"],
         question_id=question.pk,
         body_html=data["body_html"],
-        created_at=_when(data["created_at"]),
-        edited_at=_when(data["edited_at"]),
+        created_at=when_from_json(data["created_at"]),
+        edited_at=when_from_json(data["edited_at"]),
         score=data["score"],
         comment_count=data["comment_count"],
-        hidden_at=_when(data["hidden_at"]),
+        hidden_at=when_from_json(data["hidden_at"]),
     )
-    answer.author = _member(data["author"])
+    answer.author = member_from_json(data["author"])
     answer.viewer_vote = data["viewer_vote"]
     answer.all_comments = [_comment(item) for item in data["comments"] or []]
     return answer
